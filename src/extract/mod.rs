@@ -1,0 +1,116 @@
+//! Finding the models, methods and datasets a paper names.
+//!
+//! [`Lexicon`] holds known entities (the built-in list in `data/lexicon.tsv` plus any user
+//! files); [`Extractor`] compiles it once into Aho-Corasick automata and scans a paper's
+//! title and abstract in a single pass, producing [`Mention`]s with character offsets.
+//!
+//! This module does not decide paper identity or build the graph.
+
+mod lexicon;
+mod matcher;
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use lexicon::{Lexicon, LexiconEntry, LexiconError};
+pub use matcher::Extractor;
+
+/// The kind of a named entity. Entities of different types are never merged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityType {
+    /// A trained model or model family (GPT-4, LLaMA, BERT).
+    Model,
+    /// A technique, algorithm, objective, architecture or framework (LoRA, DPO, Adam).
+    Method,
+    /// A dataset, corpus or benchmark (C4, MMLU, ImageNet).
+    Dataset,
+}
+
+impl EntityType {
+    /// All types, in display order.
+    pub const ALL: [EntityType; 3] = [EntityType::Model, EntityType::Method, EntityType::Dataset];
+
+    /// The lowercase name used in files, SQL and JSON: `model`, `method` or `dataset`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Model => "model",
+            EntityType::Method => "method",
+            EntityType::Dataset => "dataset",
+        }
+    }
+}
+
+impl fmt::Display for EntityType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EntityType {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "model" => Ok(EntityType::Model),
+            "method" => Ok(EntityType::Method),
+            "dataset" => Ok(EntityType::Dataset),
+            other => Err(format!(
+                "unknown entity type {other:?} (expected model, method or dataset)"
+            )),
+        }
+    }
+}
+
+/// Which part of a paper a mention was found in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    /// The title.
+    Title,
+    /// The abstract.
+    Abstract,
+}
+
+impl Field {
+    /// `title` or `abstract`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Abstract => "abstract",
+        }
+    }
+}
+
+/// One occurrence of a named entity in a paper.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mention {
+    /// The entity's canonical display name (e.g. `Llama 2` for the surface `LLaMA-2`).
+    pub name: String,
+    /// The entity's type.
+    pub kind: EntityType,
+    /// The parent family's canonical name, if the entity is a version of a family.
+    pub family: Option<String>,
+    /// The text exactly as it appears in the paper.
+    pub surface: String,
+    /// The field the mention is in.
+    pub field: Field,
+    /// Byte offset of the mention's start within its field (always a char boundary).
+    pub byte_start: usize,
+    /// Character (Unicode scalar) offset of the mention's start within its field.
+    pub char_start: usize,
+    /// Length of the surface in characters.
+    pub char_len: usize,
+}
+
+/// Folds a name to its matching key: lowercase letters and digits only.
+///
+/// `LLaMA-2`, `Llama 2` and `llama2` share the key `llama2`. This is the same folding the
+/// reference scorer uses.
+pub fn name_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}

@@ -1,0 +1,24 @@
+//! paperkg turns machine-learning paper listings into a knowledge graph.
+//!
+//! The pipeline runs one way, one module per stage:
+//!
+//! * [`ingest`] reads listing pages (plain text) and arXiv-metadata JSON / JSON Lines
+//!   (plain or gzip) into [`ingest::Record`]s, one per paper occurrence, with provenance.
+//! * [`extract`] finds the models, methods and datasets a paper names, using a
+//!   [`extract::Lexicon`] and an [`extract::Extractor`], producing [`extract::Mention`]s.
+//! * [`graph`] assembles papers, entities, mention edges and co-mention edges into a
+//!   petgraph [`graph::KnowledgeGraph`].
+//! * [`export`] writes the SQLite database and Graphviz DOT files.
+//!
+//! [`build`] drives the stages end to end for the `paperkg build` command. The
+//! command-line interface itself lives in the binary; this library never sees clap types.
+
+pub mod build;
+pub mod export;
+pub mod extract;
+pub mod graph;
+pub mod ingest;
+
+pub use extract::{EntityType, Extractor, Lexicon, Mention};
+pub use graph::KnowledgeGraph;
+pub use ingest::{Provenance, Record};
