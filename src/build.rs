@@ -1,1 +1,327 @@
-//! Build (stub)
+//! The build pipeline: ingest → extract → graph → export, streamed in batches.
+//!
+//! Records are read one batch at a time; each new paper's entities are extracted in
+//! parallel (rayon), then papers, provenance and mentions go to the SQLite writer (one
+//! transaction) and into the [`KnowledgeGraph`], in input order. Abstracts are never kept
+//! beyond their batch, so memory stays bounded by the batch size and the graph. At the end
+//! the co-mention edges are added, the database is committed and renamed into place, and
+//! the DOT file is written.
+//!
+//! This module does no terminal output: problems and progress go to a [`Observer`]
+//! supplied by the caller.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::export::dot::{self, DotOptions, DotOutput};
+use crate::export::sqlite::{BuildInfo, SqliteWriter};
+use crate::export::ExportError;
+use crate::extract::{EntityType, Extractor, Mention};
+use crate::graph::{Edge, KnowledgeGraph, Node, PaperSlot};
+use crate::ingest::{IngestError, IngestOptions, Record, Records};
+
+/// File name of the database inside the output folder.
+pub const DATABASE_FILE: &str = "kg.sqlite";
+/// File name of the DOT drawing inside the output folder.
+pub const DOT_FILE: &str = "graph.dot";
+
+/// What to build and where.
+#[derive(Clone, Debug)]
+pub struct BuildConfig {
+    /// Input files and directories.
+    pub inputs: Vec<PathBuf>,
+    /// Output folder; created if missing.
+    pub out_dir: PathBuf,
+    /// Stop at the first input problem instead of skipping it.
+    pub strict: bool,
+    /// Records per batch handed to the parallel extractor.
+    pub batch_size: usize,
+    /// Reading limits.
+    pub ingest: IngestOptions,
+    /// What the DOT drawing shows.
+    pub dot: DotOptions,
+}
+
+impl BuildConfig {
+    /// A configuration with default limits for `inputs` into `out_dir`.
+    pub fn new(inputs: Vec<PathBuf>, out_dir: PathBuf) -> BuildConfig {
+        BuildConfig {
+            inputs,
+            out_dir,
+            strict: false,
+            batch_size: 2048,
+            ingest: IngestOptions::default(),
+            dot: DotOptions::default(),
+        }
+    }
+}
+
+/// Receives problems and progress while a build runs.
+pub trait Observer {
+    /// An input problem; the record (or file) was skipped unless the build is strict.
+    fn problem(&mut self, error: &IngestError);
+    /// Progress after a batch: raw input bytes consumed and records read so far.
+    fn progress(&mut self, bytes_read: u64, records_read: usize);
+}
+
+/// An [`Observer`] that ignores everything.
+#[derive(Debug, Default)]
+pub struct Silent;
+
+impl Observer for Silent {
+    fn problem(&mut self, _error: &IngestError) {}
+    fn progress(&mut self, _bytes_read: u64, _records_read: usize) {}
+}
+
+/// What a finished build did.
+#[derive(Clone, Debug)]
+pub struct BuildSummary {
+    /// Input files read.
+    pub files_read: usize,
+    /// Records read (paper occurrences, duplicates included).
+    pub records_read: usize,
+    /// Distinct papers.
+    pub papers: usize,
+    /// Records that were a paper already seen.
+    pub duplicates: usize,
+    /// Input problems skipped.
+    pub problems: usize,
+    /// Entities per type, in [`EntityType::ALL`] order.
+    pub entities_by_type: Vec<(EntityType, usize)>,
+    /// Mentions recorded.
+    pub mentions: usize,
+    /// paper → entity edges.
+    pub mention_edges: usize,
+    /// entity – entity co-mention edges.
+    pub co_mention_edges: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Path of the database written.
+    pub database: PathBuf,
+    /// Path of the DOT file written.
+    pub dot_path: PathBuf,
+    /// What the DOT file shows.
+    pub dot: DotSummary,
+}
+
+/// The size of the DOT drawing.
+#[derive(Clone, Copy, Debug)]
+pub struct DotSummary {
+    /// Nodes drawn.
+    pub nodes: usize,
+    /// Edges drawn.
+    pub edges: usize,
+    /// Nodes left out to keep the drawing readable.
+    pub dropped_nodes: usize,
+}
+
+/// Why a build did not produce outputs. The previous outputs are untouched in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The output folder could not be created.
+    #[error("{path}: cannot create output folder: {source}")]
+    OutputDir {
+        /// The folder.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// `--strict` and an input problem.
+    #[error("stopped at the first input problem (--strict): {0}")]
+    Strict(IngestError),
+    /// No usable record in any input.
+    #[error("no usable paper in the input ({problems} problem(s) reported)")]
+    NothingRead {
+        /// Problems reported.
+        problems: usize,
+    },
+    /// Writing an output failed.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+}
+
+/// Runs the whole pipeline.
+///
+/// Outputs are written to temporary files and renamed into place only when complete, so an
+/// error (or an interrupted process) leaves the previous database and DOT file untouched.
+pub fn build(
+    config: &BuildConfig,
+    extractor: &Extractor,
+    observer: &mut dyn Observer,
+) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    std::fs::create_dir_all(&config.out_dir).map_err(|source| BuildError::OutputDir {
+        path: config.out_dir.clone(),
+        source,
+    })?;
+    let db_path = config.out_dir.join(DATABASE_FILE);
+    let mut writer = SqliteWriter::create(&db_path)?;
+    let mut graph = KnowledgeGraph::new();
+    let mut records = Records::new(&config.inputs, config.ingest.clone());
+    let mut counts = Counts::default();
+    let batch_size = config.batch_size.max(1);
+    let mut batch: Vec<Record> = Vec::with_capacity(batch_size);
+    loop {
+        batch.clear();
+        for item in records.by_ref() {
+            match item {
+                Ok(record) => {
+                    batch.push(record);
+                    if batch.len() == batch_size {
+                        break;
+                    }
+                }
+                Err(error) => {
+                    observer.problem(&error);
+                    counts.problems += 1;
+                    if config.strict {
+                        return Err(BuildError::Strict(error));
+                    }
+                }
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        add_batch(&batch, extractor, &mut graph, &mut writer, &mut counts)?;
+        observer.progress(records.bytes_read(), counts.records);
+    }
+    if graph.paper_count() == 0 {
+        return Err(BuildError::NothingRead {
+            problems: counts.problems,
+        });
+    }
+    graph.finish();
+    let info = BuildInfo {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        inputs: config
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        records_read: counts.records,
+        problems: counts.problems,
+        elapsed_ms: started.elapsed().as_millis() as u64,
+    };
+    let database = writer.finish(&graph, &info)?;
+    let dot_path = config.out_dir.join(DOT_FILE);
+    let drawn = dot::write_dot(&graph, &config.dot, &dot_path)?;
+    Ok(summarise(
+        &graph,
+        &counts,
+        records.files_read(),
+        started.elapsed(),
+        database,
+        dot_path,
+        &drawn,
+    ))
+}
+
+/// Running totals of a build.
+#[derive(Debug, Default)]
+struct Counts {
+    records: usize,
+    duplicates: usize,
+    problems: usize,
+    mentions: usize,
+}
+
+/// Adds one batch: identity and dedup in input order, extraction in parallel, then writes.
+fn add_batch(
+    batch: &[Record],
+    extractor: &Extractor,
+    graph: &mut KnowledgeGraph,
+    writer: &mut SqliteWriter,
+    counts: &mut Counts,
+) -> Result<(), ExportError> {
+    let mut slots = Vec::with_capacity(batch.len());
+    for record in batch {
+        let key = record.key();
+        let slot = graph.add_paper(&key, &record.title);
+        slots.push((key, slot));
+    }
+    let extracted: Vec<Option<Vec<Mention>>> = batch
+        .par_iter()
+        .zip(slots.par_iter())
+        .map(|(record, (_, slot))| match slot {
+            PaperSlot::New(_) => Some(extractor.extract(&record.title, &record.abstract_text)),
+            PaperSlot::Duplicate(_) => None,
+        })
+        .collect();
+    for ((record, (key, slot)), mentions) in batch.iter().zip(&slots).zip(extracted) {
+        counts.records += 1;
+        match (*slot, mentions) {
+            (PaperSlot::New(ordinal), Some(mentions)) => {
+                writer.add_paper(ordinal, key, record)?;
+                writer.add_provenance(ordinal, &record.source)?;
+                let refs = graph.add_mentions(key, &mentions);
+                for (mention, entity) in mentions.iter().zip(&refs) {
+                    writer.add_mention(ordinal, entity.ordinal, mention)?;
+                }
+                counts.mentions += mentions.len();
+            }
+            (PaperSlot::Duplicate(ordinal), _) | (PaperSlot::New(ordinal), None) => {
+                writer.add_provenance(ordinal, &record.source)?;
+                counts.duplicates += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn summarise(
+    graph: &KnowledgeGraph,
+    counts: &Counts,
+    files_read: usize,
+    elapsed: Duration,
+    database: PathBuf,
+    dot_path: PathBuf,
+    drawn: &DotOutput,
+) -> BuildSummary {
+    let mut by_type = [0usize; 3];
+    for node in graph.graph.node_weights() {
+        if let Node::Entity(e) = node {
+            by_type[e.kind as usize] += 1;
+        }
+    }
+    let mut mention_edges = 0;
+    let mut co_mention_edges = 0;
+    for edge in graph.graph.edge_weights() {
+        match edge {
+            Edge::Mentions { .. } => mention_edges += 1,
+            Edge::CoMentioned { .. } => co_mention_edges += 1,
+        }
+    }
+    BuildSummary {
+        files_read,
+        records_read: counts.records,
+        papers: graph.paper_count(),
+        duplicates: counts.duplicates,
+        problems: counts.problems,
+        entities_by_type: EntityType::ALL.iter().copied().zip(by_type).collect(),
+        mentions: counts.mentions,
+        mention_edges,
+        co_mention_edges,
+        elapsed,
+        database,
+        dot_path,
+        dot: DotSummary {
+            nodes: drawn.nodes,
+            edges: drawn.edges,
+            dropped_nodes: drawn.dropped_nodes,
+        },
+    }
+}
+
+/// The bundled sample corpus, used when `build` gets no input: `data/samples` relative to
+/// the working directory when it is there (so provenance reads `data/samples/…`), else the
+/// copy in the source tree paperkg was built from.
+pub fn bundled_samples() -> PathBuf {
+    let relative = Path::new("data").join("samples");
+    if relative.is_dir() {
+        return relative;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}

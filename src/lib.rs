@@ -14,6 +14,7 @@
 //! command-line interface itself lives in the binary; this library never sees clap types.
 
 pub mod build;
+pub mod eval;
 pub mod export;
 pub mod extract;
 pub mod graph;

@@ -1,10 +1,375 @@
-//! stub
-use super::{Lexicon, Mention};
-/// Scans text for lexicon entities.
-pub struct Extractor;
+//! Lexicon matching: one pass of two Aho-Corasick automata over each field.
+//!
+//! Every surface form of every lexicon entry is expanded into its separator variants
+//! (`Llama 2`, `Llama-2`, `Llama2`) and compiled once into a case-sensitive automaton and an
+//! ASCII-case-insensitive one, according to the entry's [`CaseRule`]. A field is scanned by
+//! both (leftmost-longest); candidates are merged, the longest at each position wins, and a
+//! boundary check keeps `BERT` out of `BERTology` and `RAG` out of `Hyper-RAG` while
+//! accepting `BERT-based` and the plural `BERTs`.
+//!
+//! This module finds only names the lexicon knows; it does not discover new ones.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::lexicon::{CaseRule, Lexicon};
+use super::{EntityType, Field, Mention};
+
+/// What a compiled pattern stands for.
+#[derive(Clone, Debug)]
+struct Target {
+    name: String,
+    kind: EntityType,
+    family: Option<String>,
+}
+
+/// A lexicon compiled for matching. Build it once and share it across threads.
+#[derive(Clone, Debug)]
+pub struct Extractor {
+    targets: Vec<Target>,
+    exact: Option<AhoCorasick>,
+    exact_targets: Vec<usize>,
+    folded: Option<AhoCorasick>,
+    folded_targets: Vec<usize>,
+}
+
+/// A candidate match before overlap resolution: byte range and target index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Candidate {
+    start: usize,
+    end: usize,
+    target: usize,
+}
+
 impl Extractor {
-    /// Compiles a lexicon.
-    pub fn new(_lexicon: &Lexicon) -> Extractor { Extractor }
-    /// Extracts mentions.
-    pub fn extract(&self, _title: &str, _abstract_text: &str) -> Vec<Mention> { Vec::new() }
+    /// Compiles a lexicon into matching automata.
+    ///
+    /// # Complexity
+    /// Linear in the total length of all surface forms and their variants.
+    pub fn new(lexicon: &Lexicon) -> Extractor {
+        let mut targets = Vec::with_capacity(lexicon.len());
+        // Pattern text -> target; the first entry to claim a pattern keeps it.
+        let mut exact: HashMap<String, usize> = HashMap::new();
+        let mut folded: HashMap<String, usize> = HashMap::new();
+        for entry in lexicon.entries() {
+            let target = targets.len();
+            targets.push(Target {
+                name: entry.name.clone(),
+                kind: entry.kind,
+                family: entry.parent.clone(),
+            });
+            let surfaces = std::iter::once(&entry.name).chain(entry.aliases.iter());
+            for surface in surfaces {
+                for variant in separator_variants(surface) {
+                    if folds(&variant, entry.case) {
+                        folded.entry(variant.to_ascii_lowercase()).or_insert(target);
+                    } else {
+                        exact.entry(variant).or_insert(target);
+                    }
+                }
+            }
+        }
+        let (exact, exact_targets) = compile(exact, false);
+        let (folded, folded_targets) = compile(folded, true);
+        Extractor {
+            targets,
+            exact,
+            exact_targets,
+            folded,
+            folded_targets,
+        }
+    }
+
+    /// Finds every lexicon entity named in a paper's title and abstract, title first, each
+    /// field in text order.
+    ///
+    /// # Complexity
+    /// O(n + m log m) for n bytes of text and m candidate matches.
+    pub fn extract(&self, title: &str, abstract_text: &str) -> Vec<Mention> {
+        let mut out = Vec::new();
+        self.extract_field(title, Field::Title, &mut out);
+        self.extract_field(abstract_text, Field::Abstract, &mut out);
+        out
+    }
+
+    fn extract_field(&self, text: &str, field: Field, out: &mut Vec<Mention>) {
+        let mut candidates = Vec::new();
+        for (automaton, targets) in [
+            (&self.exact, &self.exact_targets),
+            (&self.folded, &self.folded_targets),
+        ] {
+            let Some(automaton) = automaton else { continue };
+            for m in automaton.find_iter(text) {
+                if is_bounded(text, m.start(), m.end()) {
+                    candidates.push(Candidate {
+                        start: m.start(),
+                        end: m.end(),
+                        target: targets[m.pattern().as_usize()],
+                    });
+                }
+            }
+        }
+        // Longest first at each start, then keep what does not overlap an accepted match.
+        candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut last_end = 0;
+        let mut chars_before = 0;
+        let mut counted_to = 0;
+        for c in candidates {
+            if c.start < last_end {
+                continue;
+            }
+            last_end = c.end;
+            chars_before += text[counted_to..c.start].chars().count();
+            counted_to = c.start;
+            let surface = &text[c.start..c.end];
+            let target = &self.targets[c.target];
+            out.push(Mention {
+                name: target.name.clone(),
+                kind: target.kind,
+                family: target.family.clone(),
+                surface: surface.to_string(),
+                field,
+                byte_start: c.start,
+                char_start: chars_before,
+                char_len: surface.chars().count(),
+            });
+        }
+    }
+}
+
+/// Compiles patterns (sorted, for a deterministic automaton) and maps pattern ids to targets.
+fn compile(patterns: HashMap<String, usize>, fold: bool) -> (Option<AhoCorasick>, Vec<usize>) {
+    let mut patterns: Vec<(String, usize)> = patterns.into_iter().collect();
+    patterns.sort();
+    let ids: Vec<usize> = patterns.iter().map(|(_, t)| *t).collect();
+    let automaton = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(fold)
+        .build(patterns.iter().map(|(p, _)| p));
+    // Building fails only past internal size limits, far above any lexicon's size;
+    // matching nothing is the safe answer then.
+    (automaton.ok(), ids)
+}
+
+/// Whether a surface form is matched in any case under `rule`.
+fn folds(surface: &str, rule: CaseRule) -> bool {
+    match rule {
+        CaseRule::Exact => false,
+        CaseRule::Fold => true,
+        CaseRule::Auto => {
+            let len = surface.chars().count();
+            let has_digit = surface.chars().any(|c| c.is_ascii_digit());
+            let has_separator = surface.contains(['-', ' ']);
+            let inner_capital = surface.chars().skip(1).any(|c| c.is_uppercase())
+                && surface.chars().any(|c| c.is_lowercase());
+            (has_digit && len >= 4) || (len >= 6 && (has_separator || inner_capital))
+        }
+    }
+}
+
+/// The spelling variants of a name that differ only in separators: as written, spaces as
+/// hyphens, hyphens as spaces, and no separator between a letter and a digit
+/// (`Llama 2` → `Llama-2`, `Llama2`).
+fn separator_variants(surface: &str) -> Vec<String> {
+    let mut out = vec![surface.to_string()];
+    let mut push = |s: String| {
+        if !s.is_empty() && !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    push(surface.replace(' ', "-"));
+    push(surface.replace('-', " "));
+    let chars: Vec<char> = surface.chars().collect();
+    let mut joined = String::with_capacity(surface.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let between = i > 0
+            && i + 1 < chars.len()
+            && (c == ' ' || c == '-')
+            && chars[i - 1].is_alphabetic()
+            && chars[i + 1].is_ascii_digit();
+        if !between {
+            joined.push(c);
+        }
+    }
+    push(joined);
+    out
+}
+
+/// Whether `text[start..end]` stands as a name of its own: not glued to a word before it
+/// (`BERTology`, `Hyper-RAG`), nor to letters or digits after it, except a plural `s` after
+/// a name ending in a capital or digit (`BERTs`, `GPT-3s`).
+fn is_bounded(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    if let Some(b) = before {
+        if is_word_char(b) {
+            return false;
+        }
+        if b == '-' || b == '.' || b == '/' {
+            let mut rest = text[..start - b.len_utf8()].chars();
+            if rest.next_back().is_some_and(is_word_char) {
+                return false;
+            }
+        }
+    }
+    let mut after = text[end..].chars();
+    match after.next() {
+        None => true,
+        Some('s') => {
+            let last = text[..end].chars().next_back();
+            let plural_ok = last.is_some_and(|l| l.is_uppercase() || l.is_ascii_digit());
+            plural_ok && !after.next().is_some_and(is_word_char)
+        }
+        Some(a) if is_word_char(a) => false,
+        Some(a @ ('-' | '.')) => {
+            // `GPT-4-turbo` and `BERT-based` keep the name; `Hyper-RAG-Lite` has been
+            // rejected by the check before. A decimal (`GPT-3.5` when only `GPT-3` is known)
+            // must not match the shorter name.
+            !(a == '.' && after.next().is_some_and(|c| c.is_ascii_digit()))
+        }
+        Some(_) => true,
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn extractor(tsv: &str) -> Extractor {
+        Extractor::new(&Lexicon::parse(tsv, Path::new("test.tsv")).unwrap())
+    }
+
+    fn names(ex: &Extractor, text: &str) -> Vec<String> {
+        ex.extract("", text)
+            .into_iter()
+            .map(|m| m.surface)
+            .collect()
+    }
+
+    const LEX: &str =
+        "BERT\tmodel\t\t\texact\nRoBERTa\tmodel\t\tBERT\t\nLlama 2\tmodel\t\tLLaMA\t\n\
+LLaMA\tmodel\t\t\tfold\nRAG\tmethod\tRetrieval-Augmented Generation\t\t\n\
+PaLM\tmodel\t\t\texact\nGPT-3\tmodel\t\tGPT\t\nGPT-3.5\tmodel\t\tGPT\t\nC4\tdataset\t\t\t\n\
+LoRA\tmethod\tLow-Rank Adaptation\t\t\n";
+
+    #[test]
+    fn boundary_rejects_names_inside_words() {
+        let ex = extractor(LEX);
+        assert!(names(&ex, "BERTology studies attention.").is_empty());
+        assert!(names(&ex, "We propose Hyper-RAG for medicine.").is_empty());
+        assert!(names(&ex, "subRAG and RAGged").is_empty());
+        assert!(names(&ex, "xLoRA adapters").is_empty());
+    }
+
+    #[test]
+    fn boundary_accepts_hyphenated_compounds_and_plurals() {
+        let ex = extractor(LEX);
+        assert_eq!(names(&ex, "BERT-based rankers"), vec!["BERT"]);
+        assert_eq!(names(&ex, "fine-tuned BERTs."), vec!["BERT"]);
+        assert_eq!(names(&ex, "(RoBERTa, BERT)"), vec!["RoBERTa", "BERT"]);
+        assert_eq!(names(&ex, "GPT-3-style prompting"), vec!["GPT-3"]);
+    }
+
+    #[test]
+    fn longest_name_wins() {
+        let ex = extractor(LEX);
+        assert_eq!(names(&ex, "We query GPT-3.5 today"), vec!["GPT-3.5"]);
+        let ex = extractor("GPT-3\tmodel\t\t\t\n");
+        assert!(names(&ex, "We query GPT-3.5 today").is_empty());
+        assert_eq!(names(&ex, "We query GPT-3. Then"), vec!["GPT-3"]);
+    }
+
+    #[test]
+    fn separator_and_case_variants_are_one_entity() {
+        let ex = extractor(LEX);
+        let found = ex.extract("", "LLaMA-2, Llama 2, llama2 and LLaMA2 differ from LLaMA.");
+        let got: Vec<(&str, &str)> = found
+            .iter()
+            .map(|m| (m.surface.as_str(), m.name.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("LLaMA-2", "Llama 2"),
+                ("Llama 2", "Llama 2"),
+                ("llama2", "Llama 2"),
+                ("LLaMA2", "Llama 2"),
+                ("LLaMA", "LLaMA"),
+            ]
+        );
+        assert_eq!(found[0].family.as_deref(), Some("LLaMA"));
+    }
+
+    #[test]
+    fn exact_case_names_ignore_ordinary_words() {
+        let ex = extractor(LEX);
+        assert_eq!(names(&ex, "PaLM reads the palm of a hand"), vec!["PaLM"]);
+        assert!(names(&ex, "the c4 and bert words").is_empty());
+        assert_eq!(names(&ex, "trained on C4."), vec!["C4"]);
+    }
+
+    #[test]
+    fn long_forms_resolve_to_the_entry() {
+        let ex = extractor(LEX);
+        let found = ex.extract(
+            "",
+            "Low-Rank Adaptation (LoRA) and retrieval-augmented generation",
+        );
+        let got: Vec<&str> = found.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(got, vec!["LoRA", "LoRA", "RAG"]);
+    }
+
+    #[test]
+    fn offsets_are_characters_and_bytes() {
+        let ex = extractor(LEX);
+        let text = "Ünïcödé — BERT and 🙂 LoRA";
+        let found = ex.extract("PaLM", text);
+        assert_eq!(found[0].field, Field::Title);
+        assert_eq!((found[0].char_start, found[0].byte_start), (0, 0));
+        for m in &found[1..] {
+            assert_eq!(
+                &text[m.byte_start..m.byte_start + m.surface.len()],
+                m.surface
+            );
+            let chars: String = text.chars().skip(m.char_start).take(m.char_len).collect();
+            assert_eq!(chars, m.surface);
+        }
+        assert_eq!(found.len(), 3);
+    }
+
+    #[test]
+    fn separator_variants_cover_space_hyphen_and_join() {
+        assert_eq!(
+            separator_variants("Llama 2"),
+            vec!["Llama 2", "Llama-2", "Llama2"]
+        );
+        assert_eq!(separator_variants("GPT-4"), vec!["GPT-4", "GPT 4", "GPT4"]);
+        assert_eq!(separator_variants("C4"), vec!["C4"]);
+    }
+
+    #[test]
+    fn auto_case_rule_folds_only_unambiguous_shapes() {
+        assert!(folds("Llama 2", CaseRule::Auto));
+        assert!(folds("GPT-4", CaseRule::Auto));
+        assert!(folds("RoBERTa", CaseRule::Auto));
+        assert!(!folds("C4", CaseRule::Auto));
+        assert!(!folds("Falcon", CaseRule::Auto));
+        assert!(!folds("PaLM", CaseRule::Auto));
+        assert!(!folds("GLUE", CaseRule::Auto));
+        assert!(folds("glue", CaseRule::Fold));
+    }
+
+    #[test]
+    fn empty_lexicon_and_text_are_fine() {
+        let ex = Extractor::new(&Lexicon::default());
+        assert!(ex.extract("BERT", "LoRA").is_empty());
+        let ex = extractor(LEX);
+        assert!(ex.extract("", "").is_empty());
+    }
 }

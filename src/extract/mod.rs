@@ -101,14 +101,14 @@ pub struct Mention {
     pub char_len: usize,
 }
 
-/// Folds a name to its matching key: lowercase letters and digits only.
+/// Folds a name to its identity key: lowercase letters, digits and `+` only.
 ///
-/// `LLaMA-2`, `Llama 2` and `llama2` share the key `llama2`. This is the same folding the
-/// reference scorer uses.
+/// `LLaMA-2`, `Llama 2` and `llama2` share the key `llama2`; `CodeT5+` (`codet5+`) stays
+/// apart from `CodeT5`.
 pub fn name_key(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
-        if c.is_alphanumeric() {
+        if c.is_alphanumeric() || c == '+' {
             out.extend(c.to_lowercase());
         }
     }

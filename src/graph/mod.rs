@@ -173,7 +173,11 @@ impl KnowledgeGraph {
                 if let Err(pos) = e.aliases.binary_search(&m.surface) {
                     e.aliases.insert(pos, m.surface.clone());
                 }
-                return EntityRef { node, ordinal: e.ordinal, is_new: false };
+                return EntityRef {
+                    node,
+                    ordinal: e.ordinal,
+                    is_new: false,
+                };
             }
         }
         let ordinal = self.entities.len() + 1;
@@ -187,7 +191,11 @@ impl KnowledgeGraph {
             ordinal,
         }));
         self.entities.insert(key, node);
-        EntityRef { node, ordinal, is_new: true }
+        EntityRef {
+            node,
+            ordinal,
+            is_new: true,
+        }
     }
 
     /// Adds the co-mention edges counted so far. Call once, after the last paper.
@@ -292,8 +300,13 @@ mod tests {
         assert_ne!(refs[0].node, refs[2].node);
         assert_eq!(g.entity_count(), 2);
         assert_eq!(g.entities_named("llama2").len(), 2);
-        let Node::Entity(e) = &g.graph[refs[0].node] else { panic!("not an entity") };
-        assert_eq!(e.aliases, vec!["LLaMA-2".to_string(), "Llama 2".to_string()]);
+        let Node::Entity(e) = &g.graph[refs[0].node] else {
+            panic!("not an entity")
+        };
+        assert_eq!(
+            e.aliases,
+            vec!["LLaMA-2".to_string(), "Llama 2".to_string()]
+        );
         assert_eq!((e.papers, e.mentions), (1, 2));
     }
 

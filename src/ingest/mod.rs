@@ -8,8 +8,22 @@
 //! This module does not deduplicate papers or extract entities; it only yields one
 //! [`Record`] per occurrence with its [`Provenance`], and an [`IngestError`] for every
 //! problem, after which reading goes on.
+//!
+//! Main types: [`Records`] (the streaming iterator), [`IngestOptions`], [`IngestError`];
+//! helpers [`total_bytes`] (progress-bar length) and [`is_supported`]. Inside: `source`
+//! (files, gzip, directories, format choice), `listing` (listing pages), `json` (JSON Lines
+//! and arrays), `lines` (bounded line reading), `error`.
 
 use std::path::PathBuf;
+
+mod error;
+mod json;
+mod lines;
+mod listing;
+mod source;
+
+pub use error::IngestError;
+pub use source::{is_supported, total_bytes, IngestOptions, Records};
 
 /// Where a record was read from: the file and the 1-based line its title starts on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -91,7 +105,10 @@ mod tests {
             authors: None,
             categories: None,
             update_date: None,
-            source: Provenance { file: PathBuf::from("x"), line: 1 },
+            source: Provenance {
+                file: PathBuf::from("x"),
+                line: 1,
+            },
         };
         assert_eq!(r.key(), "id:2401.00001");
         r.id = None;

@@ -1,0 +1,198 @@
+//! `paperkg build`: the whole pipeline, with a progress bar and a closing summary.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use paperkg::build::{self, BuildConfig, BuildSummary, Observer};
+use paperkg::ingest::{self, IngestError};
+use paperkg::{Extractor, Lexicon};
+
+use super::{thousands, DEFAULT_OUT_DIR};
+
+/// Problems printed one by one before the rest are only counted.
+const SHOWN_PROBLEMS: usize = 50;
+
+/// Arguments of `paperkg build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Listing pages (.txt), arXiv metadata (.jsonl, .json), optionally .gz, or folders of
+    /// them. Without any, the bundled sample corpus in data/samples is built.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder for kg.sqlite and graph.dot.
+    #[arg(long, short, value_name = "DIR", default_value = DEFAULT_OUT_DIR)]
+    pub out: PathBuf,
+    /// Extra lexicon file (name, type, aliases, parent, case; tab-separated), matched before
+    /// the built-in one. May be repeated.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Vec<PathBuf>,
+    /// Stop at the first input problem instead of skipping it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Most nodes drawn in graph.dot; a larger graph is cut to its strongest part.
+    #[arg(long, value_name = "N", default_value_t = 400)]
+    pub dot_nodes: usize,
+}
+
+/// Runs `paperkg build`.
+pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
+    let mut lexicon = Lexicon::builtin();
+    for path in args.lexicon.iter().rev() {
+        let user = Lexicon::load(path)?;
+        lexicon.prepend(user);
+    }
+    let extractor = Extractor::new(&lexicon);
+    let inputs = if args.inputs.is_empty() {
+        vec![build::bundled_samples()]
+    } else {
+        args.inputs
+    };
+    let mut config = BuildConfig::new(inputs, args.out);
+    config.strict = args.strict;
+    config.dot.max_nodes = args.dot_nodes;
+
+    let mut reporter = Reporter::new(ingest::total_bytes(&config.inputs));
+    let result = build::build(&config, &extractor, &mut reporter);
+    reporter.bar.finish_and_clear();
+    reporter.report_hidden();
+    let summary = result.context("build failed; previous outputs, if any, are unchanged")?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", summary_json(&summary))?;
+    } else {
+        write_summary(&mut out, &summary)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Draws the progress bar and prints problems to stderr.
+struct Reporter {
+    bar: ProgressBar,
+    problems: usize,
+}
+
+impl Reporter {
+    fn new(total_bytes: u64) -> Reporter {
+        let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
+        let style = ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
+        );
+        if let Ok(style) = style {
+            bar.set_style(style);
+        }
+        Reporter { bar, problems: 0 }
+    }
+
+    fn report_hidden(&self) {
+        if self.problems > SHOWN_PROBLEMS {
+            eprintln!(
+                "paperkg: {} more problem(s) not shown",
+                self.problems - SHOWN_PROBLEMS
+            );
+        }
+    }
+}
+
+impl Observer for Reporter {
+    fn problem(&mut self, error: &IngestError) {
+        self.problems += 1;
+        if self.problems <= SHOWN_PROBLEMS {
+            self.bar
+                .suspend(|| eprintln!("paperkg: warning: skipped: {error}"));
+        }
+    }
+
+    fn progress(&mut self, bytes_read: u64, records_read: usize) {
+        self.bar.set_position(bytes_read);
+        self.bar
+            .set_message(format!("{} records", thousands(records_read)));
+    }
+}
+
+fn write_summary(out: &mut impl Write, s: &BuildSummary) -> std::io::Result<()> {
+    let by_type: Vec<String> = s
+        .entities_by_type
+        .iter()
+        .map(|(kind, n)| format!("{kind} {}", thousands(*n)))
+        .collect();
+    let entities: usize = s.entities_by_type.iter().map(|(_, n)| n).sum();
+    writeln!(
+        out,
+        "paperkg build: {} records from {} file(s) in {:.2} s",
+        thousands(s.records_read),
+        s.files_read,
+        s.elapsed.as_secs_f64()
+    )?;
+    writeln!(
+        out,
+        "  papers     {} ({} duplicate record(s) merged)",
+        thousands(s.papers),
+        thousands(s.duplicates)
+    )?;
+    writeln!(
+        out,
+        "  skipped    {} input problem(s)",
+        thousands(s.problems)
+    )?;
+    writeln!(
+        out,
+        "  entities   {} ({})",
+        thousands(entities),
+        by_type.join(", ")
+    )?;
+    writeln!(out, "  mentions   {}", thousands(s.mentions))?;
+    writeln!(
+        out,
+        "  edges      {} paper→entity, {} co-mention",
+        thousands(s.mention_edges),
+        thousands(s.co_mention_edges)
+    )?;
+    writeln!(out, "  database   {}", s.database.display())?;
+    let drawn = if s.dot.dropped_nodes > 0 {
+        format!(
+            " ({} of {} nodes: the strongest part; raise --dot-nodes to draw more)",
+            thousands(s.dot.nodes),
+            thousands(s.dot.nodes + s.dot.dropped_nodes)
+        )
+    } else {
+        format!(
+            " ({} nodes, {} edges)",
+            thousands(s.dot.nodes),
+            thousands(s.dot.edges)
+        )
+    };
+    writeln!(out, "  graph      {}{drawn}", s.dot_path.display())?;
+    Ok(())
+}
+
+fn summary_json(s: &BuildSummary) -> serde_json::Value {
+    let by_type: serde_json::Map<String, serde_json::Value> = s
+        .entities_by_type
+        .iter()
+        .map(|(kind, n)| (kind.to_string(), (*n).into()))
+        .collect();
+    serde_json::json!({
+        "files_read": s.files_read,
+        "records_read": s.records_read,
+        "papers": s.papers,
+        "duplicates": s.duplicates,
+        "problems": s.problems,
+        "entities_by_type": by_type,
+        "mentions": s.mentions,
+        "mention_edges": s.mention_edges,
+        "co_mention_edges": s.co_mention_edges,
+        "elapsed_ms": s.elapsed.as_millis() as u64,
+        "database": s.database.display().to_string(),
+        "dot": s.dot_path.display().to_string(),
+        "dot_nodes": s.dot.nodes,
+        "dot_edges": s.dot.edges,
+        "dot_dropped_nodes": s.dot.dropped_nodes,
+    })
+}

@@ -1,0 +1,218 @@
+//! Atomic replacement of an output file: write a temporary file in the target's directory,
+//! sync it, then rename it over the target.
+//!
+//! [`TempTarget`] owns the temporary path. Until [`TempTarget::commit`] succeeds, the target
+//! is untouched; if the `TempTarget` is dropped uncommitted (an error, a panic, an early
+//! return), the temporary file is removed. The temporary name is
+//! `.<target file name>.tmp-<pid>-<n>`, so it is hidden, recognisably ours, and unique
+//! within a process.
+//!
+//! This module does not write the contents itself and does not lock the target against
+//! concurrent writers: the last rename wins.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::ExportError;
+
+/// Distinguishes temporary files of one process writing the same target twice at once.
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A temporary file beside a target, renamed over the target by [`commit`](Self::commit)
+/// and removed on drop otherwise.
+#[derive(Debug)]
+pub(crate) struct TempTarget {
+    tmp: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl TempTarget {
+    /// Reserves a temporary path beside `target`. Creates nothing yet, but removes a stale
+    /// file of the same name left by a crashed process with a recycled pid.
+    ///
+    /// Fails, naming `target`, when its directory does not exist or is not a directory,
+    /// or when `target` has no file name.
+    pub(crate) fn new(target: &Path) -> Result<TempTarget, ExportError> {
+        let io_err = |kind: io::ErrorKind, msg: String| ExportError::Io {
+            path: target.to_path_buf(),
+            source: io::Error::new(kind, msg),
+        };
+        let Some(name) = target.file_name() else {
+            return Err(io_err(
+                io::ErrorKind::InvalidInput,
+                "the output path has no file name".to_string(),
+            ));
+        };
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        match fs::metadata(&dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(io_err(
+                    io::ErrorKind::NotADirectory,
+                    format!("{} is not a directory", dir.display()),
+                ))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(io_err(
+                    io::ErrorKind::NotFound,
+                    format!("directory {} does not exist", dir.display()),
+                ))
+            }
+            Err(e) => {
+                return Err(ExportError::Io {
+                    path: target.to_path_buf(),
+                    source: e,
+                })
+            }
+        }
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let mut tmp_name = std::ffi::OsString::from(".");
+        tmp_name.push(name);
+        tmp_name.push(format!(".tmp-{}-{n}", std::process::id()));
+        let tmp = dir.join(tmp_name);
+        match fs::remove_file(&tmp) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(ExportError::Io {
+                    path: target.to_path_buf(),
+                    source: e,
+                })
+            }
+        }
+        Ok(TempTarget {
+            tmp,
+            target: target.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// The temporary file's path, to write to.
+    pub(crate) fn path(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// The final target's path, for error messages.
+    pub(crate) fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Flushes the temporary file to disk, renames it over the target and syncs the
+    /// directory (on Unix). The file must be complete and closed by its writer.
+    ///
+    /// Returns the target path. On error the temporary file is removed (on drop) and the
+    /// target is as it was, unless the rename itself happened.
+    pub(crate) fn commit(mut self) -> Result<PathBuf, ExportError> {
+        let io = |source: io::Error| ExportError::Io {
+            path: self.target.clone(),
+            source,
+        };
+        File::open(&self.tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(io)?;
+        fs::rename(&self.tmp, &self.target).map_err(io)?;
+        self.committed = true;
+        #[cfg(unix)]
+        if let Some(dir) = self.target.parent() {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            // Best effort: the rename is done; a failed directory sync only weakens
+            // durability across a power loss, so it is not reported.
+            let _ = File::open(dir).and_then(|d| d.sync_all());
+        }
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for TempTarget {
+    fn drop(&mut self) {
+        if !self.committed {
+            // Nothing useful can be done if removal fails; the name marks it as ours.
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes `bytes` to `target` atomically; returns the target path.
+pub(crate) fn write_atomic(target: &Path, bytes: &[u8]) -> Result<PathBuf, ExportError> {
+    let tmp = TempTarget::new(target)?;
+    let io = |source: io::Error| ExportError::Io {
+        path: target.to_path_buf(),
+        source,
+    };
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(tmp.path())
+        .map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    drop(file);
+    tmp.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn write_atomic_replaces_target_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.dot");
+        fs::write(&target, "old").unwrap();
+        let got = write_atomic(&target, b"new").unwrap();
+        assert_eq!(got, target);
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+        assert_eq!(entries(dir.path()), vec!["out.dot".to_string()]);
+    }
+
+    #[test]
+    fn dropped_temp_target_is_removed_and_target_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("kg.sqlite");
+        fs::write(&target, "old").unwrap();
+        let tmp = TempTarget::new(&target).unwrap();
+        let name = tmp
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(name.starts_with(".kg.sqlite.tmp-"), "{name}");
+        fs::write(tmp.path(), "partial").unwrap();
+        drop(tmp);
+        assert_eq!(fs::read_to_string(&target).unwrap(), "old");
+        assert_eq!(entries(dir.path()), vec!["kg.sqlite".to_string()]);
+    }
+
+    #[test]
+    fn missing_directory_is_an_error_naming_the_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("nope").join("out.dot");
+        let err = write_atomic(&target, b"x").unwrap_err();
+        assert!(
+            err.to_string().contains(&target.display().to_string()),
+            "{err}"
+        );
+        let source = std::error::Error::source(&err).unwrap().to_string();
+        assert!(source.contains("does not exist"), "{source}");
+    }
+}

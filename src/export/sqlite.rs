@@ -1,0 +1,999 @@
+//! The SQLite database: schema, the streaming [`SqliteWriter`] used by the build, and
+//! [`read_stats`] for `paperkg stats`.
+//!
+//! During a build, papers, their provenance and their mentions are streamed into one
+//! transaction as they are read ([`SqliteWriter::add_paper`], [`SqliteWriter::add_provenance`],
+//! [`SqliteWriter::add_mention`]); abstracts are never held in memory. Entities, aliases and
+//! edges are known only once every paper is read, so [`SqliteWriter::finish`] writes them
+//! from the finished [`KnowledgeGraph`], commits, and renames the database into place.
+//! Mentions reference entities that are written later, which is why that foreign key is
+//! `DEFERRABLE INITIALLY DEFERRED`.
+//!
+//! The database is built in a temporary file beside the target (see `atomic.rs`), with
+//! journaling and syncing relaxed for speed: nothing reads that file until it is complete,
+//! synced and renamed. Rows are written in a fixed order, so the same input and the same
+//! [`BuildInfo`] give the same bytes.
+//!
+//! This module does not decide paper identity, resolve entities or answer the explore
+//! commands' queries; it stores what the graph stage decided.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+
+use super::atomic::TempTarget;
+use super::ExportError;
+use crate::extract::{EntityType, Mention};
+use crate::graph::{Edge, KnowledgeGraph, Node};
+use crate::ingest::{Provenance, Record};
+
+/// The schema version, stored as `PRAGMA user_version`. Bump it with every change to
+/// [`SCHEMA`] that older readers would misread.
+pub const SCHEMA_VERSION: i32 = 1;
+
+/// The value of the `format` key in the `meta` table of every paperkg database.
+const FORMAT: &str = "paperkg";
+
+/// The database schema (version [`SCHEMA_VERSION`]).
+///
+/// * `papers`: one row per distinct paper; `id` is the paper's ordinal (build order, from
+///   1), `key` its identity key (`id:<arXiv id>` or `title:<normalised title>`).
+/// * `provenance`: one row per record read, i.e. per occurrence of a paper in the inputs
+///   (the first one included); a paper with more than one row was duplicated.
+/// * `entities`: models, methods and datasets; `id` is the entity's ordinal (first seen
+///   order, from 1). `family` is the family's canonical name; `parent_id` the family's
+///   entity of the same type when that entity is in the graph. `paper_count` counts
+///   distinct papers, `mention_count` mentions.
+/// * `aliases`: every surface form seen for an entity, plus its canonical name.
+/// * `mentions`: every occurrence of an entity in a paper's title or abstract, with
+///   character (Unicode scalar) offsets into that field; `char_end` is exclusive.
+/// * `paper_entities`: paper → entity with relation `mentions` and the number of mentions.
+/// * `edges`: entity → entity with relation `co_mentioned` (stored once, `source_id <
+///   target_id`) and `weight` = the number of papers naming both.
+/// * `meta`: key/value facts about the build (`format`, `schema_version`, `tool_version`,
+///   `inputs` as a JSON array, `records_read`, `problems`, `elapsed_ms`, `papers`,
+///   `entities`).
+///
+/// Lookup indexes are case-insensitive on entity names and aliases.
+pub const SCHEMA: &str = "
+CREATE TABLE papers (
+    id            INTEGER PRIMARY KEY,
+    key           TEXT NOT NULL UNIQUE,
+    arxiv_id      TEXT,
+    title         TEXT NOT NULL,
+    abstract      TEXT NOT NULL,
+    authors       TEXT,
+    categories    TEXT,
+    update_date   TEXT
+);
+CREATE TABLE provenance (
+    paper_id      INTEGER NOT NULL REFERENCES papers(id),
+    file          TEXT NOT NULL,
+    line          INTEGER NOT NULL
+);
+CREATE TABLE entities (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL,
+    type          TEXT NOT NULL CHECK (type IN ('model', 'method', 'dataset')),
+    family        TEXT,
+    parent_id     INTEGER REFERENCES entities(id) DEFERRABLE INITIALLY DEFERRED,
+    paper_count   INTEGER NOT NULL,
+    mention_count INTEGER NOT NULL,
+    UNIQUE (name, type)
+);
+CREATE TABLE aliases (
+    entity_id     INTEGER NOT NULL REFERENCES entities(id),
+    alias         TEXT NOT NULL,
+    PRIMARY KEY (entity_id, alias)
+);
+CREATE TABLE mentions (
+    paper_id      INTEGER NOT NULL REFERENCES papers(id),
+    entity_id     INTEGER NOT NULL REFERENCES entities(id) DEFERRABLE INITIALLY DEFERRED,
+    surface       TEXT NOT NULL,
+    field         TEXT NOT NULL CHECK (field IN ('title', 'abstract')),
+    char_start    INTEGER NOT NULL,
+    char_end      INTEGER NOT NULL
+);
+CREATE TABLE paper_entities (
+    paper_id      INTEGER NOT NULL REFERENCES papers(id),
+    entity_id     INTEGER NOT NULL REFERENCES entities(id),
+    relation      TEXT NOT NULL DEFAULT 'mentions',
+    count         INTEGER NOT NULL,
+    PRIMARY KEY (paper_id, entity_id, relation)
+);
+CREATE TABLE edges (
+    source_id     INTEGER NOT NULL REFERENCES entities(id),
+    target_id     INTEGER NOT NULL REFERENCES entities(id),
+    relation      TEXT NOT NULL,
+    weight        INTEGER NOT NULL,
+    PRIMARY KEY (source_id, target_id, relation)
+);
+CREATE TABLE meta (
+    key           TEXT PRIMARY KEY,
+    value         TEXT
+);
+CREATE INDEX entities_name ON entities(name COLLATE NOCASE);
+CREATE INDEX aliases_alias ON aliases(alias COLLATE NOCASE);
+CREATE INDEX mentions_entity ON mentions(entity_id);
+CREATE INDEX mentions_paper ON mentions(paper_id);
+CREATE INDEX paper_entities_entity ON paper_entities(entity_id);
+CREATE INDEX edges_target ON edges(target_id);
+CREATE INDEX provenance_paper ON provenance(paper_id);
+";
+
+/// Settings for the build connection. The file is private until renamed, so a crash
+/// needs no recovery: the journal lives in memory and nothing is synced until the end.
+const BUILD_PRAGMAS: &str = "
+PRAGMA foreign_keys = ON;
+PRAGMA journal_mode = MEMORY;
+PRAGMA synchronous = OFF;
+PRAGMA temp_store = MEMORY;
+PRAGMA cache_size = -65536;
+PRAGMA locking_mode = EXCLUSIVE;
+";
+
+/// Facts about a build, stored in the `meta` table and shown by `paperkg stats`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BuildInfo {
+    /// The paperkg version that built the database.
+    pub tool_version: String,
+    /// The input paths as given.
+    pub inputs: Vec<String>,
+    /// Records read (every occurrence, duplicates included).
+    pub records_read: usize,
+    /// Problems reported while reading (records skipped or damaged).
+    pub problems: usize,
+    /// Wall time of the build in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+/// Streams a build into a new SQLite database, atomically replacing the target on
+/// [`finish`](SqliteWriter::finish).
+///
+/// Dropping a writer without calling `finish` rolls back, removes its temporary file and
+/// leaves any existing database at the target untouched.
+#[derive(Debug)]
+pub struct SqliteWriter {
+    // Field order matters for Drop: the connection closes before the temp file is removed.
+    conn: Connection,
+    tmp: TempTarget,
+}
+
+impl SqliteWriter {
+    /// Creates the schema in a temporary file beside `path` and opens one transaction.
+    ///
+    /// Fails, naming `path`, when its directory does not exist or SQLite cannot create
+    /// the file.
+    pub fn create(path: &Path) -> Result<SqliteWriter, ExportError> {
+        let tmp = TempTarget::new(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let sql = |source| ExportError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open_with_flags(tmp.path(), flags).map_err(sql)?;
+        conn.execute_batch(BUILD_PRAGMAS).map_err(sql)?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(sql)?;
+        conn.execute_batch("BEGIN").map_err(sql)?;
+        conn.execute_batch(SCHEMA).map_err(sql)?;
+        Ok(SqliteWriter { conn, tmp })
+    }
+
+    fn sql_err(&self, source: rusqlite::Error) -> ExportError {
+        ExportError::Sqlite {
+            path: self.tmp.target().to_path_buf(),
+            source,
+        }
+    }
+
+    /// Adds a new paper. `ordinal` becomes its `papers.id` (1-based, increasing, as
+    /// [`KnowledgeGraph::add_paper`] assigns them); `key` is its identity key.
+    pub fn add_paper(
+        &mut self,
+        ordinal: usize,
+        key: &str,
+        record: &Record,
+    ) -> Result<(), ExportError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO papers (id, key, arxiv_id, title, abstract, authors, categories, \
+                 update_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    int(ordinal),
+                    key,
+                    record.id,
+                    record.title,
+                    record.abstract_text,
+                    record.authors,
+                    record.categories,
+                    record.update_date,
+                ])
+            })
+            .map(drop)
+            .map_err(|e| self.sql_err(e))
+    }
+
+    /// Adds one occurrence of a paper: call it for every record, the first occurrence and
+    /// every duplicate. File names that are not valid Unicode are stored lossily.
+    pub fn add_provenance(
+        &mut self,
+        paper_ordinal: usize,
+        source: &Provenance,
+    ) -> Result<(), ExportError> {
+        self.conn
+            .prepare_cached("INSERT INTO provenance (paper_id, file, line) VALUES (?1, ?2, ?3)")
+            .and_then(|mut st| {
+                st.execute(params![
+                    int(paper_ordinal),
+                    source.file.to_string_lossy(),
+                    int(source.line)
+                ])
+            })
+            .map(drop)
+            .map_err(|e| self.sql_err(e))
+    }
+
+    /// Adds one mention. `entity_ordinal` is the entity's ordinal in the graph (its
+    /// `entities.id`); the entity's row is written by [`finish`](Self::finish).
+    pub fn add_mention(
+        &mut self,
+        paper_ordinal: usize,
+        entity_ordinal: usize,
+        mention: &Mention,
+    ) -> Result<(), ExportError> {
+        let char_end = mention.char_start.saturating_add(mention.char_len);
+        self.conn
+            .prepare_cached(
+                "INSERT INTO mentions (paper_id, entity_id, surface, field, char_start, \
+                 char_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    int(paper_ordinal),
+                    int(entity_ordinal),
+                    mention.surface,
+                    mention.field.as_str(),
+                    int(mention.char_start),
+                    int(char_end),
+                ])
+            })
+            .map(drop)
+            .map_err(|e| self.sql_err(e))
+    }
+
+    /// Writes entities, aliases, paper → entity and entity – entity edges and the `meta`
+    /// table, commits, and renames the database over the target. Returns the target path.
+    ///
+    /// Call [`KnowledgeGraph::finish`] first: co-mention edges exist only after it.
+    ///
+    /// # Complexity
+    /// O(n + e log e) for n entities and aliases and e edges, plus SQLite's index upkeep.
+    pub fn finish(self, graph: &KnowledgeGraph, info: &BuildInfo) -> Result<PathBuf, ExportError> {
+        let sql = |e| self.sql_err(e);
+        self.write_entities(graph).map_err(sql)?;
+        self.write_edges(graph).map_err(sql)?;
+        self.write_meta(graph, info).map_err(sql)?;
+        if cfg!(any(test, debug_assertions)) {
+            self.check_foreign_keys()?;
+        }
+        self.conn.execute_batch("COMMIT").map_err(sql)?;
+        let SqliteWriter { conn, tmp } = self;
+        conn.close().map_err(|(_, source)| ExportError::Sqlite {
+            path: tmp.target().to_path_buf(),
+            source,
+        })?;
+        tmp.commit()
+    }
+
+    fn write_entities(&self, graph: &KnowledgeGraph) -> rusqlite::Result<()> {
+        let mut ins_entity = self.conn.prepare_cached(
+            "INSERT INTO entities (id, name, type, family, parent_id, paper_count, \
+             mention_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut ins_alias = self
+            .conn
+            .prepare_cached("INSERT INTO aliases (entity_id, alias) VALUES (?1, ?2)")?;
+        for (ix, e) in graph.entity_nodes() {
+            let parent = e
+                .family
+                .as_deref()
+                .and_then(|f| graph.entity(e.kind, f))
+                .filter(|&p| p != ix)
+                .and_then(|p| match &graph.graph[p] {
+                    Node::Entity(pe) => Some(pe.ordinal),
+                    Node::Paper(_) => None,
+                });
+            ins_entity.execute(params![
+                int(e.ordinal),
+                e.name,
+                e.kind.as_str(),
+                e.family,
+                parent.map(int),
+                int(e.papers),
+                int(e.mentions),
+            ])?;
+            let aliases: BTreeSet<&str> = e
+                .aliases
+                .iter()
+                .map(String::as_str)
+                .chain([e.name.as_str()])
+                .collect();
+            for alias in aliases {
+                ins_alias.execute(params![int(e.ordinal), alias])?;
+            }
+        }
+        Ok(())
+    }
+
+    fn write_edges(&self, graph: &KnowledgeGraph) -> rusqlite::Result<()> {
+        let ordinal = |ix| match &graph.graph[ix] {
+            Node::Paper(p) => p.ordinal,
+            Node::Entity(e) => e.ordinal,
+        };
+        let mut mentions: Vec<(usize, usize, usize)> = Vec::new();
+        let mut co: Vec<(usize, usize, usize)> = Vec::new();
+        for edge in graph.graph.raw_edges() {
+            let (a, b) = (ordinal(edge.source()), ordinal(edge.target()));
+            match edge.weight {
+                Edge::Mentions { count } => mentions.push((a, b, count)),
+                Edge::CoMentioned { papers } => co.push((a.min(b), a.max(b), papers)),
+            }
+        }
+        mentions.sort_unstable();
+        co.sort_unstable();
+        let mut ins = self.conn.prepare_cached(
+            "INSERT INTO paper_entities (paper_id, entity_id, relation, count) \
+             VALUES (?1, ?2, 'mentions', ?3)",
+        )?;
+        for (p, e, count) in mentions {
+            ins.execute(params![int(p), int(e), int(count)])?;
+        }
+        let mut ins = self.conn.prepare_cached(
+            "INSERT INTO edges (source_id, target_id, relation, weight) \
+             VALUES (?1, ?2, 'co_mentioned', ?3)",
+        )?;
+        for (a, b, papers) in co {
+            ins.execute(params![int(a), int(b), int(papers)])?;
+        }
+        Ok(())
+    }
+
+    fn write_meta(&self, graph: &KnowledgeGraph, info: &BuildInfo) -> rusqlite::Result<()> {
+        let inputs = serde_json::to_string(&info.inputs)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let rows: [(&str, String); 9] = [
+            ("format", FORMAT.to_string()),
+            ("schema_version", SCHEMA_VERSION.to_string()),
+            ("tool_version", info.tool_version.clone()),
+            ("inputs", inputs),
+            ("records_read", info.records_read.to_string()),
+            ("problems", info.problems.to_string()),
+            ("elapsed_ms", info.elapsed_ms.to_string()),
+            ("papers", graph.paper_count().to_string()),
+            ("entities", graph.entity_count().to_string()),
+        ];
+        let mut ins = self
+            .conn
+            .prepare_cached("INSERT INTO meta (key, value) VALUES (?1, ?2)")?;
+        for (k, v) in rows {
+            ins.execute(params![k, v])?;
+        }
+        Ok(())
+    }
+
+    /// Reports foreign-key violations with their table and row before COMMIT would fail
+    /// with a bare "FOREIGN KEY constraint failed".
+    fn check_foreign_keys(&self) -> Result<(), ExportError> {
+        let violations = foreign_key_violations(&self.conn).map_err(|e| self.sql_err(e))?;
+        if violations.is_empty() {
+            return Ok(());
+        }
+        let shown: Vec<&str> = violations.iter().take(5).map(String::as_str).collect();
+        Err(ExportError::Invalid {
+            path: self.tmp.target().to_path_buf(),
+            message: format!(
+                "{} foreign key violation(s), e.g. {}",
+                violations.len(),
+                shown.join("; ")
+            ),
+        })
+    }
+}
+
+/// A count or ordinal as an SQLite integer (saturating; no real count comes near).
+fn int(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// An SQLite integer as a count (negative values, which paperkg never writes, read as 0).
+fn size(n: i64) -> usize {
+    usize::try_from(n).unwrap_or(0)
+}
+
+/// `PRAGMA foreign_key_check`, one line per violation.
+fn foreign_key_violations(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut st = conn.prepare("PRAGMA foreign_key_check")?;
+    let rows = st.query_map([], |r| {
+        let table: String = r.get(0)?;
+        let rowid: Option<i64> = r.get(1)?;
+        let parent: String = r.get(2)?;
+        Ok(format!(
+            "{table} row {} references a missing {parent} row",
+            rowid.unwrap_or(-1)
+        ))
+    })?;
+    rows.collect()
+}
+
+/// Summary figures of a database, as `paperkg stats` prints them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct DbStats {
+    /// Distinct papers.
+    pub papers: usize,
+    /// Records read (rows of `provenance`).
+    pub records: usize,
+    /// Records that repeated a paper already seen.
+    pub duplicates: usize,
+    /// Entities per type (`model`, `method`, `dataset`, in that order, zeros included).
+    pub entities_by_type: Vec<(String, usize)>,
+    /// Mentions (rows of `mentions`).
+    pub mentions: usize,
+    /// Paper → entity edges.
+    pub mention_edges: usize,
+    /// Entity – entity co-mention edges.
+    pub co_mention_edges: usize,
+    /// Problems reported while reading the inputs.
+    pub problems: usize,
+    /// Build time in milliseconds.
+    pub elapsed_ms: u64,
+    /// The build's input paths.
+    pub inputs: Vec<String>,
+    /// The paperkg version that built the database.
+    pub tool_version: String,
+}
+
+/// Reads summary figures back from a database, opened read-only.
+///
+/// Fails with a message naming `path` when the file is missing, is not an SQLite
+/// database, is not a paperkg database, or has another [`SCHEMA_VERSION`].
+pub fn read_stats(path: &Path) -> Result<DbStats, ExportError> {
+    let conn = open_read_only(path)?;
+    let sql = |source| ExportError::Sqlite {
+        path: path.to_path_buf(),
+        source,
+    };
+    let count = |q: &str| {
+        conn.query_row(q, [], |r| r.get::<_, i64>(0))
+            .map(size)
+            .map_err(sql)
+    };
+    let meta = |k: &str| {
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [k], |r| {
+            r.get::<_, Option<String>>(0)
+        })
+        .optional()
+        .map(|v| v.flatten().unwrap_or_default())
+        .map_err(sql)
+    };
+    let number = |k: &str| -> Result<u64, ExportError> {
+        let v = meta(k)?;
+        v.parse::<u64>().map_err(|_| ExportError::NotADatabase {
+            path: path.to_path_buf(),
+            reason: format!("meta value {k} = {v:?} is not a number"),
+        })
+    };
+    let mut entities_by_type = Vec::with_capacity(EntityType::ALL.len());
+    for kind in EntityType::ALL {
+        let n = conn
+            .query_row(
+                "SELECT COUNT(*) FROM entities WHERE type = ?1",
+                [kind.as_str()],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(size)
+            .map_err(sql)?;
+        entities_by_type.push((kind.as_str().to_string(), n));
+    }
+    let inputs_json = meta("inputs")?;
+    let inputs: Vec<String> = if inputs_json.is_empty() {
+        Vec::new()
+    } else {
+        serde_json::from_str(&inputs_json).map_err(|e| ExportError::NotADatabase {
+            path: path.to_path_buf(),
+            reason: format!("meta value inputs is not a JSON list of strings: {e}"),
+        })?
+    };
+    Ok(DbStats {
+        papers: count("SELECT COUNT(*) FROM papers")?,
+        records: count("SELECT COUNT(*) FROM provenance")?,
+        duplicates: count(
+            "SELECT COALESCE(SUM(n - 1), 0) FROM \
+             (SELECT COUNT(*) AS n FROM provenance GROUP BY paper_id)",
+        )?,
+        entities_by_type,
+        mentions: count("SELECT COUNT(*) FROM mentions")?,
+        mention_edges: count("SELECT COUNT(*) FROM paper_entities")?,
+        co_mention_edges: count("SELECT COUNT(*) FROM edges WHERE relation = 'co_mentioned'")?,
+        problems: usize::try_from(number("problems")?).unwrap_or(usize::MAX),
+        elapsed_ms: number("elapsed_ms")?,
+        inputs,
+        tool_version: meta("tool_version")?,
+    })
+}
+
+/// Opens a paperkg database read-only and checks that it is one, of this schema version.
+fn open_read_only(path: &Path) -> Result<Connection, ExportError> {
+    if let Err(source) = std::fs::metadata(path) {
+        return Err(ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        });
+    }
+    let sql = |source| ExportError::Sqlite {
+        path: path.to_path_buf(),
+        source,
+    };
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+    let not_db = |reason: String| ExportError::NotADatabase {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let version: i32 = match conn.pragma_query_value(None, "user_version", |r| r.get(0)) {
+        Ok(v) => v,
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+            return Err(not_db("not an SQLite database".to_string()))
+        }
+        Err(e) => return Err(sql(e)),
+    };
+    let has_meta: bool = conn
+        .query_row(
+            "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(sql)?;
+    let format: Option<String> = if has_meta {
+        conn.query_row("SELECT value FROM meta WHERE key = 'format'", [], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(sql)?
+        .flatten()
+    } else {
+        None
+    };
+    if format.as_deref() != Some(FORMAT) {
+        return Err(not_db(
+            "no paperkg schema (meta.format is not 'paperkg')".to_string(),
+        ));
+    }
+    if version != SCHEMA_VERSION {
+        return Err(ExportError::SchemaVersion {
+            path: path.to_path_buf(),
+            found: version,
+            expected: SCHEMA_VERSION,
+        });
+    }
+    Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Field;
+    use crate::graph::PaperSlot;
+    use std::fs;
+
+    fn record(
+        id: Option<&str>,
+        title: &str,
+        abstract_text: &str,
+        file: &str,
+        line: usize,
+    ) -> Record {
+        Record {
+            id: id.map(str::to_string),
+            title: title.into(),
+            abstract_text: abstract_text.into(),
+            authors: Some("A. Author, B. Author".into()),
+            categories: Some("cs.CL cs.LG".into()),
+            update_date: Some("2024-01-02".into()),
+            source: Provenance {
+                file: PathBuf::from(file),
+                line,
+            },
+        }
+    }
+
+    fn mention(
+        name: &str,
+        kind: EntityType,
+        family: Option<&str>,
+        surface: &str,
+        field: Field,
+        char_start: usize,
+    ) -> Mention {
+        Mention {
+            name: name.into(),
+            kind,
+            family: family.map(str::to_string),
+            surface: surface.into(),
+            field,
+            byte_start: char_start,
+            char_start,
+            char_len: surface.chars().count(),
+        }
+    }
+
+    fn info() -> BuildInfo {
+        BuildInfo {
+            tool_version: "0.1.0-test".into(),
+            inputs: vec!["data/a.txt".into(), "data/b.jsonl.gz".into()],
+            records_read: 4,
+            problems: 1,
+            elapsed_ms: 42,
+        }
+    }
+
+    /// Drives the writer the way the build pipeline does: one graph paper per new key, a
+    /// provenance row per record, mentions for new papers only.
+    fn build(path: &Path) -> PathBuf {
+        let lora = |s: &str, at| mention("LoRA", EntityType::Method, None, s, Field::Abstract, at);
+        let llama2 =
+            |s: &str, f, at| mention("Llama 2", EntityType::Model, Some("LLaMA"), s, f, at);
+        let llama = mention(
+            "LLaMA",
+            EntityType::Model,
+            None,
+            "LLaMA",
+            Field::Abstract,
+            10,
+        );
+        let mmlu = mention(
+            "MMLU",
+            EntityType::Dataset,
+            None,
+            "MMLU",
+            Field::Abstract,
+            30,
+        );
+        let inputs: Vec<(Record, Vec<Mention>)> = vec![
+            (
+                record(
+                    Some("2401.00001"),
+                    "LoRA for Llama 2",
+                    "We tune LLaMA-2 with lora.",
+                    "a.txt",
+                    1,
+                ),
+                vec![
+                    llama2("Llama 2", Field::Title, 9),
+                    llama2("LLaMA-2", Field::Abstract, 8),
+                    lora("lora", 21),
+                ],
+            ),
+            (
+                record(
+                    None,
+                    "Scaling \"quotes\" and {braces}",
+                    "LLaMA on MMLU with LoRA",
+                    "a.txt",
+                    5,
+                ),
+                vec![llama.clone(), mmlu.clone(), lora("LoRA", 19)],
+            ),
+            (
+                record(
+                    Some("2401.00001"),
+                    "LoRA for Llama 2",
+                    "dup",
+                    "b.jsonl.gz",
+                    3,
+                ),
+                vec![],
+            ),
+            (
+                record(Some("2402.1"), "Nothing here", "plain", "b.jsonl.gz", 4),
+                vec![],
+            ),
+        ];
+        let mut graph = KnowledgeGraph::new();
+        let mut w = SqliteWriter::create(path).unwrap();
+        for (rec, mentions) in &inputs {
+            let key = rec.key();
+            match graph.add_paper(&key, &rec.title) {
+                PaperSlot::New(ord) => {
+                    w.add_paper(ord, &key, rec).unwrap();
+                    w.add_provenance(ord, &rec.source).unwrap();
+                    let refs = graph.add_mentions(&key, mentions);
+                    for (m, r) in mentions.iter().zip(&refs) {
+                        w.add_mention(ord, r.ordinal, m).unwrap();
+                    }
+                }
+                PaperSlot::Duplicate(ord) => w.add_provenance(ord, &rec.source).unwrap(),
+            }
+        }
+        graph.finish();
+        w.finish(&graph, &info()).unwrap()
+    }
+
+    fn temp_names(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp-"))
+            .collect()
+    }
+
+    #[test]
+    fn written_database_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kg.sqlite");
+        assert_eq!(build(&path), path);
+        assert!(temp_names(dir.path()).is_empty());
+        let conn = Connection::open(&path).unwrap();
+
+        let titles: Vec<String> = conn
+            .prepare(
+                "SELECT DISTINCT p.title FROM papers p \
+                 JOIN paper_entities pe ON pe.paper_id = p.id \
+                 JOIN aliases a ON a.entity_id = pe.entity_id \
+                 WHERE a.alias = 'lora' COLLATE NOCASE ORDER BY p.id",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            titles,
+            ["LoRA for Llama 2", "Scaling \"quotes\" and {braces}"]
+        );
+
+        let aliases: Vec<String> = conn
+            .prepare(
+                "SELECT alias FROM aliases JOIN entities ON entities.id = entity_id \
+                 WHERE name = 'Llama 2' ORDER BY alias",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(aliases, ["LLaMA-2", "Llama 2"]);
+
+        let (parent, family): (Option<String>, Option<String>) = conn
+            .query_row(
+                "SELECT p.name, e.family FROM entities e LEFT JOIN entities p ON p.id = e.parent_id \
+                 WHERE e.name = 'Llama 2'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (parent.as_deref(), family.as_deref()),
+            (Some("LLaMA"), Some("LLaMA"))
+        );
+
+        let (count, pc, mc): (i64, i64, i64) = conn
+            .query_row(
+                "SELECT pe.count, e.paper_count, e.mention_count FROM paper_entities pe \
+                 JOIN entities e ON e.id = pe.entity_id WHERE e.name = 'Llama 2'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((count, pc, mc), (2, 1, 2));
+
+        let span: (String, String, i64, i64) = conn
+            .query_row(
+                "SELECT surface, field, char_start, char_end FROM mentions WHERE field = 'title'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(span, ("Llama 2".to_string(), "title".to_string(), 9, 16));
+
+        let weight: i64 = conn
+            .query_row(
+                "SELECT weight FROM edges e JOIN entities a ON a.id = e.source_id \
+                 JOIN entities b ON b.id = e.target_id \
+                 WHERE a.name = 'Llama 2' AND b.name = 'LoRA' AND relation = 'co_mentioned'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(weight, 1);
+        let backwards: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM edges WHERE source_id >= target_id",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(backwards, 0);
+
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(integrity, "ok");
+        assert!(foreign_key_violations(&conn).unwrap().is_empty());
+        let version: i32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn read_stats_reports_the_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = build(&dir.path().join("kg.sqlite"));
+        let s = read_stats(&path).unwrap();
+        assert_eq!((s.papers, s.records, s.duplicates), (3, 4, 1));
+        assert_eq!(
+            s.entities_by_type,
+            [
+                ("model".to_string(), 2),
+                ("method".to_string(), 1),
+                ("dataset".to_string(), 1)
+            ]
+        );
+        assert_eq!((s.mentions, s.mention_edges, s.co_mention_edges), (6, 5, 4));
+        assert_eq!((s.problems, s.elapsed_ms), (1, 42));
+        assert_eq!(s.inputs, info().inputs);
+        assert_eq!(s.tool_version, "0.1.0-test");
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["entities_by_type"][0], serde_json::json!(["model", 2]));
+    }
+
+    #[test]
+    fn same_input_gives_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = build(&dir.path().join("a.sqlite"));
+        let b = build(&dir.path().join("b.sqlite"));
+        assert_eq!(fs::read(a).unwrap(), fs::read(b).unwrap());
+    }
+
+    #[test]
+    fn dropped_writer_leaves_no_temp_file_and_previous_database_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = build(&dir.path().join("kg.sqlite"));
+        let before = fs::read(&path).unwrap();
+        {
+            let mut w = SqliteWriter::create(&path).unwrap();
+            assert_eq!(temp_names(dir.path()).len(), 1);
+            w.add_paper(1, "id:x", &record(Some("x"), "X", "x", "x.txt", 1))
+                .unwrap();
+            w.add_provenance(
+                1,
+                &Provenance {
+                    file: "x.txt".into(),
+                    line: 1,
+                },
+            )
+            .unwrap();
+        }
+        assert!(temp_names(dir.path()).is_empty());
+        assert_eq!(fs::read(&path).unwrap(), before);
+        assert_eq!(read_stats(&path).unwrap().papers, 3);
+    }
+
+    #[test]
+    fn finish_replaces_an_existing_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = build(&dir.path().join("kg.sqlite"));
+        let mut graph = KnowledgeGraph::new();
+        graph.add_paper("id:only", "Only");
+        graph.finish();
+        let mut w = SqliteWriter::create(&path).unwrap();
+        w.add_paper(1, "id:only", &record(Some("only"), "Only", "", "o.txt", 1))
+            .unwrap();
+        w.add_provenance(
+            1,
+            &Provenance {
+                file: "o.txt".into(),
+                line: 1,
+            },
+        )
+        .unwrap();
+        w.finish(&graph, &BuildInfo::default()).unwrap();
+        let s = read_stats(&path).unwrap();
+        assert_eq!((s.papers, s.records, s.mentions), (1, 1, 0));
+        assert!(temp_names(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn mention_of_unknown_entity_fails_and_keeps_target_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kg.sqlite");
+        let mut graph = KnowledgeGraph::new();
+        graph.add_paper("id:1", "One");
+        graph.finish();
+        let mut w = SqliteWriter::create(&path).unwrap();
+        w.add_paper(1, "id:1", &record(Some("1"), "One", "", "o.txt", 1))
+            .unwrap();
+        let m = mention("Ghost", EntityType::Model, None, "Ghost", Field::Title, 0);
+        w.add_mention(1, 7, &m).unwrap();
+        let err = w.finish(&graph, &BuildInfo::default()).unwrap_err();
+        assert!(matches!(err, ExportError::Invalid { .. }), "{err:?}");
+        assert!(err.to_string().contains("foreign key"), "{err}");
+        assert!(!path.exists());
+        assert!(temp_names(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn create_in_missing_directory_names_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing").join("kg.sqlite");
+        let err = SqliteWriter::create(&path).unwrap_err();
+        assert!(
+            err.to_string().contains(&path.display().to_string()),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn read_stats_rejects_missing_and_foreign_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("none.sqlite");
+        let err = read_stats(&missing).unwrap_err();
+        assert!(matches!(err, ExportError::Io { .. }), "{err:?}");
+        assert!(
+            err.to_string().contains(&missing.display().to_string()),
+            "{err}"
+        );
+
+        let text = dir.path().join("notes.txt");
+        fs::write(
+            &text,
+            "this is not a database, just some text long enough to look like one\n".repeat(20),
+        )
+        .unwrap();
+        let err = read_stats(&text).unwrap_err();
+        assert!(matches!(err, ExportError::NotADatabase { .. }), "{err:?}");
+        assert!(
+            err.to_string().contains(&text.display().to_string()),
+            "{err}"
+        );
+
+        let other = dir.path().join("other.sqlite");
+        Connection::open(&other)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x);")
+            .unwrap();
+        let err = read_stats(&other).unwrap_err();
+        assert!(matches!(err, ExportError::NotADatabase { .. }), "{err:?}");
+
+        let empty = dir.path().join("empty.sqlite");
+        fs::write(&empty, "").unwrap();
+        assert!(matches!(
+            read_stats(&empty),
+            Err(ExportError::NotADatabase { .. })
+        ));
+
+        let old = build(&dir.path().join("old.sqlite"));
+        Connection::open(&old)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        let err = read_stats(&old).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ExportError::SchemaVersion {
+                    found: 99,
+                    expected: SCHEMA_VERSION,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+}

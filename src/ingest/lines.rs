@@ -1,0 +1,181 @@
+//! Bounded line reading and whitespace clean-up shared by the listing and JSON readers.
+//!
+//! [`LineReader`] reads lines as bytes from any [`BufRead`], never holding more than the
+//! configured limit (plus one buffer) in memory, however long a line is: the excess of an
+//! over-long line is discarded and only its length reported. It strips `\n` / `\r\n` and does
+//! not decode: the caller decides what invalid UTF-8 means. It does not know about files,
+//! gzip or formats.
+
+use std::io::{self, BufRead};
+
+/// One line as read: its 1-based number and its bytes without the line ending.
+#[derive(Debug)]
+pub(crate) struct RawLine<'a> {
+    /// 1-based line number.
+    pub number: usize,
+    /// The line's bytes without `\n` / `\r\n`; empty when the line is too long.
+    pub bytes: &'a [u8],
+    /// `Some(length)` when the line exceeded the limit and was discarded.
+    pub too_long: Option<u64>,
+}
+
+/// Reads lines of at most `max` bytes from a [`BufRead`]; see the module doc.
+pub(crate) struct LineReader<R> {
+    inner: R,
+    max: usize,
+    buf: Vec<u8>,
+    number: usize,
+}
+
+impl<R: BufRead> LineReader<R> {
+    /// A reader yielding lines of at most `max` bytes (longer ones are reported, not kept).
+    pub fn new(inner: R, max: usize) -> Self {
+        LineReader {
+            inner,
+            max,
+            buf: Vec::new(),
+            number: 0,
+        }
+    }
+
+    /// The number of the last line returned (0 before the first).
+    pub fn line_number(&self) -> usize {
+        self.number
+    }
+
+    /// The next line, `Ok(None)` at end of input.
+    ///
+    /// # Complexity
+    /// O(length of the line); memory O(min(length, max)).
+    pub fn next_line(&mut self) -> io::Result<Option<RawLine<'_>>> {
+        self.buf.clear();
+        let mut total: u64 = 0;
+        let mut saw_any = false;
+        // Keep up to max + 1 bytes: enough to strip a `\r` and still tell "too long".
+        let keep = self.max.saturating_add(1);
+        loop {
+            let available = match self.inner.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    if saw_any {
+                        // Report the error on the line that was being read.
+                        self.number += 1;
+                    }
+                    return Err(e);
+                }
+            };
+            if available.is_empty() {
+                break;
+            }
+            saw_any = true;
+            let (chunk, found) = match available.iter().position(|&b| b == b'\n') {
+                Some(i) => (&available[..i], true),
+                None => (available, false),
+            };
+            total += chunk.len() as u64;
+            if self.buf.len() < keep {
+                let room = keep - self.buf.len();
+                self.buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            let used = chunk.len() + usize::from(found);
+            self.inner.consume(used);
+            if found {
+                break;
+            }
+        }
+        if !saw_any {
+            return Ok(None);
+        }
+        self.number += 1;
+        if total > keep as u64 {
+            return Ok(Some(RawLine {
+                number: self.number,
+                bytes: &[],
+                too_long: Some(total),
+            }));
+        }
+        let mut bytes = &self.buf[..];
+        if let [rest @ .., b'\r'] = bytes {
+            bytes = rest;
+        }
+        if bytes.len() > self.max {
+            return Ok(Some(RawLine {
+                number: self.number,
+                bytes: &[],
+                too_long: Some(total),
+            }));
+        }
+        Ok(Some(RawLine {
+            number: self.number,
+            bytes,
+            too_long: None,
+        }))
+    }
+}
+
+/// Trims and collapses every run of whitespace (spaces, tabs, newlines, …) to one space.
+pub(crate) fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8], max: usize) -> Vec<(usize, Vec<u8>, Option<u64>)> {
+        let mut r = LineReader::new(io::BufReader::with_capacity(4, input), max);
+        let mut out = Vec::new();
+        while let Some(l) = r.next_line().expect("in-memory read") {
+            out.push((l.number, l.bytes.to_vec(), l.too_long));
+        }
+        out
+    }
+
+    #[test]
+    fn strips_lf_and_crlf_and_keeps_last_line_without_newline() {
+        let got = lines(b"ab\r\ncd\n\nef", 100);
+        assert_eq!(
+            got,
+            vec![
+                (1, b"ab".to_vec(), None),
+                (2, b"cd".to_vec(), None),
+                (3, b"".to_vec(), None),
+                (4, b"ef".to_vec(), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn over_long_line_is_reported_and_the_next_one_read() {
+        let got = lines(b"short\n0123456789abc\nok\r\n", 5);
+        assert_eq!(got[0], (1, b"short".to_vec(), None));
+        assert_eq!(got[1], (2, Vec::new(), Some(13)));
+        assert_eq!(got[2], (3, b"ok".to_vec(), None));
+    }
+
+    #[test]
+    fn exactly_max_with_crlf_is_not_too_long() {
+        let got = lines(b"12345\r\n123456\r\n", 5);
+        assert_eq!(got[0], (1, b"12345".to_vec(), None));
+        assert_eq!(got[1].2, Some(7));
+    }
+
+    #[test]
+    fn empty_input_has_no_lines() {
+        assert!(lines(b"", 10).is_empty());
+    }
+
+    #[test]
+    fn collapse_whitespace_joins_runs() {
+        assert_eq!(collapse_whitespace("  a\n  b\t\tc \r\n"), "a b c");
+        assert_eq!(collapse_whitespace(" \t "), "");
+    }
+}
