@@ -4,7 +4,9 @@
 //! calls the library; nothing here does pipeline work itself.
 
 mod build;
+mod eval;
 pub mod exit;
+mod extract;
 mod stats;
 
 use std::path::PathBuf;
@@ -30,6 +32,10 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Print the summary of a built database.
     Stats(stats::StatsArgs),
+    /// Print the entities of each paper as JSON lines (the gold standard's format).
+    Extract(extract::ExtractArgs),
+    /// Score extraction against a gold standard (default: the bundled dev set).
+    Eval(eval::EvalArgs),
 }
 
 /// Default output folder.
@@ -46,6 +52,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Stats(args) => stats::run(args),
+        Command::Extract(args) => extract::run(args),
+        Command::Eval(args) => eval::run(args),
     }
 }
 

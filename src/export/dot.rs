@@ -677,6 +677,7 @@ mod tests {
             byte_start: 0,
             char_start: 0,
             char_len: name.chars().count(),
+            proposed: false,
         }
     }
 

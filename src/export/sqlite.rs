@@ -629,6 +629,7 @@ mod tests {
             byte_start: char_start,
             char_start,
             char_len: surface.chars().count(),
+            proposed: false,
         }
     }
 

@@ -133,6 +133,7 @@ impl Extractor {
                 byte_start: c.start,
                 char_start: chars_before,
                 char_len: surface.chars().count(),
+                proposed: false,
             });
         }
     }

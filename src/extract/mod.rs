@@ -6,13 +6,15 @@
 //!
 //! This module does not decide paper identity or build the graph.
 
+mod entities;
 mod lexicon;
 mod matcher;
 
 use std::fmt;
 use std::str::FromStr;
 
-pub use lexicon::{Lexicon, LexiconEntry, LexiconError};
+pub use entities::{group_mentions, PaperEntity};
+pub use lexicon::{CaseRule, Lexicon, LexiconEntry, LexiconError};
 pub use matcher::Extractor;
 
 /// The kind of a named entity. Entities of different types are never merged.
@@ -43,6 +45,12 @@ impl EntityType {
 impl fmt::Display for EntityType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EntityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -99,6 +107,8 @@ pub struct Mention {
     pub char_start: usize,
     /// Length of the surface in characters.
     pub char_len: usize,
+    /// The paper coins this name for its own contribution.
+    pub proposed: bool,
 }
 
 /// Folds a name to its identity key: lowercase letters, digits and `+` only.

@@ -272,6 +272,7 @@ mod tests {
             byte_start: 0,
             char_start: 0,
             char_len: surface.chars().count(),
+            proposed: false,
         }
     }
 
