@@ -17,7 +17,11 @@ use super::extract::{extractor, paper_id};
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// Gold standard: a JSON array of {id, title, entities}.
-    #[arg(long, value_name = "GOLD.json", default_value = "data/eval/dev_gold.json")]
+    #[arg(
+        long,
+        value_name = "GOLD.json",
+        default_value = "data/eval/dev_gold.json"
+    )]
     pub gold: PathBuf,
     /// The papers the gold file annotates.
     #[arg(value_name = "INPUT", default_value = "data/eval/dev_papers.jsonl")]
@@ -77,7 +81,8 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             "papers_without_prediction": without,
         });
         if let Some(n) = args.show {
-            value["missed_sample"] = serde_json::json!(&untyped.missed[..n.min(untyped.missed.len())]);
+            value["missed_sample"] =
+                serde_json::json!(&untyped.missed[..n.min(untyped.missed.len())]);
             value["spurious_sample"] =
                 serde_json::json!(&untyped.spurious[..n.min(untyped.spurious.len())]);
         }
@@ -95,16 +100,21 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    writeln!(
-        out,
-        "P={:.3} R={:.3} F1={:.3} typedF1={:.3} papers_without_prediction={without}",
-        untyped.precision, untyped.recall, untyped.f1, typed.f1
-    )?;
+    if !args.json {
+        writeln!(
+            out,
+            "P={:.3} R={:.3} F1={:.3} typedF1={:.3} papers_without_prediction={without}",
+            untyped.precision, untyped.recall, untyped.f1, typed.f1
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 fn write_table(out: &mut impl Write, untyped: &Score, typed: &Score) -> std::io::Result<()> {
-    writeln!(out, "          precision  recall     f1     tp  gold  predicted")?;
+    writeln!(
+        out,
+        "          precision  recall     f1     tp  gold  predicted"
+    )?;
     for (label, s) in [("untyped", untyped), ("typed", typed)] {
         writeln!(
             out,

@@ -83,7 +83,9 @@ fn is_size_variant(m: &Mention) -> bool {
     let digits = &tail[..tail.len() - unit.len_utf8()];
     matches!(unit, 'b' | 'm' | 'k' | 't')
         && !digits.is_empty()
-        && digits.chars().all(|c| c.is_ascii_digit() || c == '.' || c == 'x')
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == 'x')
 }
 
 #[cfg(test)]

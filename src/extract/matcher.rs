@@ -11,7 +11,10 @@
 
 use std::collections::HashMap;
 
+use std::sync::LazyLock;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
 
 use super::lexicon::{CaseRule, Lexicon};
 use super::{EntityType, Field, Mention};
@@ -87,6 +90,23 @@ impl Extractor {
     /// # Complexity
     /// O(n + m log m) for n bytes of text and m candidate matches.
     pub fn extract(&self, title: &str, abstract_text: &str) -> Vec<Mention> {
+        let mut out = self.known(title, abstract_text);
+        let mut found = super::discover::discover(title, abstract_text, &mut out);
+        // A discovered name that contains a known one (`Medical mT5`) replaces it there.
+        out.retain(|k| {
+            !found.iter().any(|d| {
+                d.field == k.field
+                    && d.byte_start <= k.byte_start
+                    && k.byte_start + k.surface.len() <= d.byte_start + d.surface.len()
+            })
+        });
+        out.append(&mut found);
+        out.sort_by_key(|m| (m.field, m.byte_start));
+        out
+    }
+
+    /// Only the lexicon's entities, without discovery.
+    pub fn known(&self, title: &str, abstract_text: &str) -> Vec<Mention> {
         let mut out = Vec::new();
         self.extract_field(title, Field::Title, &mut out);
         self.extract_field(abstract_text, Field::Abstract, &mut out);
@@ -119,15 +139,32 @@ impl Extractor {
             if c.start < last_end {
                 continue;
             }
-            last_end = c.end;
+            let target = &self.targets[c.target];
+            let size = if target.kind == EntityType::Model {
+                size_suffix(&text[c.end..])
+            } else {
+                None
+            };
+            let end = c.end + size.map_or(0, str::len);
+            last_end = end;
             chars_before += text[counted_to..c.start].chars().count();
             counted_to = c.start;
-            let surface = &text[c.start..c.end];
-            let target = &self.targets[c.target];
+            let surface = &text[c.start..end];
+            let (name, family) = match size {
+                Some(size) => (
+                    format!(
+                        "{}-{}",
+                        target.name,
+                        size.trim_start_matches(['-', ' ', '_'])
+                    ),
+                    Some(target.name.clone()),
+                ),
+                None => (target.name.clone(), target.family.clone()),
+            };
             out.push(Mention {
-                name: target.name.clone(),
+                name,
                 kind: target.kind,
-                family: target.family.clone(),
+                family,
                 surface: surface.to_string(),
                 field,
                 byte_start: c.start,
@@ -137,6 +174,21 @@ impl Extractor {
             });
         }
     }
+}
+
+/// A parameter count right after a model name, with its variant tags: `-7B`, ` 70B`,
+/// `-8x7B`, `-8B-Instruct`, `_2.7B`. Returns the suffix as written.
+fn size_suffix(rest: &str) -> Option<&str> {
+    static SIZE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[-_ ]?(?:\d+x)?\d+(?:\.\d+)?[BMbm](?:-(?:Instruct|Chat|Base|it|hf|chat|instruct|base))*")
+            .expect("static regex")
+    });
+    let m = SIZE.find(rest)?;
+    let after = rest[m.end()..].chars().next();
+    if after.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+        return None;
+    }
+    Some(m.as_str())
 }
 
 /// Compiles patterns (sorted, for a deterministic automaton) and maps pattern ids to targets.
@@ -194,13 +246,37 @@ fn separator_variants(surface: &str) -> Vec<String> {
         }
     }
     push(joined);
+    // `Qwen2` is also written `Qwen 2` and `Qwen-2` (three letters or more before the digit).
+    let mut split = String::with_capacity(surface.len() + 1);
+    for (i, &c) in chars.iter().enumerate() {
+        let boundary =
+            i >= 3 && c.is_ascii_digit() && chars[i - 3..i].iter().all(|p| p.is_alphabetic());
+        if boundary {
+            split.push(' ');
+        }
+        split.push(c);
+    }
+    if split.len() > surface.len() {
+        push(split.replace(' ', "-"));
+        push(split);
+    }
+    // `Code Llama` is also written `CodeLlama`, `Common Crawl` `CommonCrawl`: two or three
+    // capitalised words run together.
+    let words: Vec<&str> = surface.split(' ').collect();
+    if (2..=3).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase) && w.len() >= 2)
+    {
+        push(words.concat());
+    }
     out
 }
 
 /// Whether `text[start..end]` stands as a name of its own: not glued to a word before it
 /// (`BERTology`, `Hyper-RAG`), nor to letters or digits after it, except a plural `s` after
 /// a name ending in a capital or digit (`BERTs`, `GPT-3s`).
-fn is_bounded(text: &str, start: usize, end: usize) -> bool {
+pub(super) fn is_bounded(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     if let Some(b) = before {
         if is_word_char(b) {
@@ -247,10 +323,7 @@ mod tests {
     }
 
     fn names(ex: &Extractor, text: &str) -> Vec<String> {
-        ex.extract("", text)
-            .into_iter()
-            .map(|m| m.surface)
-            .collect()
+        ex.known("", text).into_iter().map(|m| m.surface).collect()
     }
 
     const LEX: &str =
@@ -289,7 +362,7 @@ LoRA\tmethod\tLow-Rank Adaptation\t\t\n";
     #[test]
     fn separator_and_case_variants_are_one_entity() {
         let ex = extractor(LEX);
-        let found = ex.extract("", "LLaMA-2, Llama 2, llama2 and LLaMA2 differ from LLaMA.");
+        let found = ex.known("", "LLaMA-2, Llama 2, llama2 and LLaMA2 differ from LLaMA.");
         let got: Vec<(&str, &str)> = found
             .iter()
             .map(|m| (m.surface.as_str(), m.name.as_str()))
@@ -352,6 +425,11 @@ LoRA\tmethod\tLow-Rank Adaptation\t\t\n";
         );
         assert_eq!(separator_variants("GPT-4"), vec!["GPT-4", "GPT 4", "GPT4"]);
         assert_eq!(separator_variants("C4"), vec!["C4"]);
+        assert_eq!(
+            separator_variants("Qwen2"),
+            vec!["Qwen2", "Qwen-2", "Qwen 2"]
+        );
+        assert_eq!(separator_variants("GPT4"), vec!["GPT4", "GPT-4", "GPT 4"]);
     }
 
     #[test]
@@ -367,9 +445,37 @@ LoRA\tmethod\tLow-Rank Adaptation\t\t\n";
     }
 
     #[test]
+    fn sizes_extend_a_model_name_and_link_to_it() {
+        let ex = extractor(LEX);
+        let found = ex.known("", "We fine-tune LLaMA2 7B, Llama-2-70B-chat and LoRA-7B.");
+        let got: Vec<(&str, &str, Option<&str>)> = found
+            .iter()
+            .map(|m| (m.surface.as_str(), m.name.as_str(), m.family.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("LLaMA2 7B", "Llama 2-7B", Some("Llama 2")),
+                ("Llama-2-70B-chat", "Llama 2-70B-chat", Some("Llama 2")),
+                // Only models have sizes.
+                ("LoRA", "LoRA", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn capitalised_words_run_together() {
+        let ex = extractor("Code Llama\tmodel\t\tLlama 2\t\n");
+        assert_eq!(
+            names(&ex, "CodeLlama and Code Llama"),
+            vec!["CodeLlama", "Code Llama"]
+        );
+    }
+
+    #[test]
     fn empty_lexicon_and_text_are_fine() {
         let ex = Extractor::new(&Lexicon::default());
-        assert!(ex.extract("BERT", "LoRA").is_empty());
+        assert!(ex.known("BERT", "LoRA").is_empty());
         let ex = extractor(LEX);
         assert!(ex.extract("", "").is_empty());
     }

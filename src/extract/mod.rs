@@ -6,9 +6,13 @@
 //!
 //! This module does not decide paper identity or build the graph.
 
+mod acronym;
+mod discover;
 mod entities;
 mod lexicon;
 mod matcher;
+mod shape;
+mod typing;
 
 use std::fmt;
 use std::str::FromStr;

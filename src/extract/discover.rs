@@ -1,0 +1,1113 @@
+//! Discovery: named models, methods and datasets the lexicon does not know.
+//!
+//! Rules, each a single pass over a field's tokens (compiled regexes are static):
+//!
+//! * the paper's coined name: a `Name: subtitle` title; "we propose / introduce / present
+//!   X"; "called / named / dubbed X"; "a new benchmark, X," — all marked `proposed`;
+//! * acronym definitions (`Long Form (ACR)`, `ACR (Long Form)`), which make both forms one
+//!   entity when the long form is written as a name, and mark the acronym generic when it is
+//!   not (`knowledge bases (KBs)`);
+//! * cue phrases: lists after "datasets / benchmarks / models … such as / including / (",
+//!   "the X dataset", capitalised phrases ending in Benchmark, Leaderboard, Corpus …;
+//! * name shapes: mixed case (`LangCell`), capitals (`LRPE`), letters with digits
+//!   (`CodeGen2`), compounds with a capitalised part (`bipolar-INT`), minus the stoplist of
+//!   generic terms in [`super::shape`].
+//!
+//! Every name found is then matched at each of its occurrences in the paper, and typed by
+//! the votes of all its contexts ([`super::typing`]).
+//!
+//! This module does not read the lexicon; it receives the lexicon's matches and leaves
+//! their spans alone.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use super::acronym::{self, Definition};
+use super::matcher::is_bounded;
+use super::shape::{self, is_generic, Shape, Token};
+use super::typing::{self, head_type, Votes};
+use super::{name_key, EntityType, Field, Mention};
+
+/// A name found by discovery, with what its contexts say of it.
+#[derive(Clone, Debug)]
+struct Candidate {
+    /// Display name: the short form of a definition, else the surface first found.
+    name: String,
+    /// Every surface to look for in the paper (name, long forms).
+    surfaces: Vec<String>,
+    /// Type evidence.
+    votes: Votes,
+    /// The paper coins it.
+    proposed: bool,
+}
+
+/// A field prepared for the rules.
+struct Text<'a> {
+    field: Field,
+    text: &'a str,
+    tokens: Vec<Token>,
+    /// Byte ranges the lexicon already matched.
+    covered: Vec<Range<usize>>,
+    /// The types of those matches, in the same order.
+    kinds: Vec<EntityType>,
+}
+
+impl<'a> Text<'a> {
+    fn new(field: Field, text: &'a str, known: &[Mention]) -> Text<'a> {
+        let mut covered = Vec::new();
+        let mut kinds = Vec::new();
+        for m in known.iter().filter(|m| m.field == field) {
+            covered.push(m.byte_start..m.byte_start + m.surface.len());
+            kinds.push(m.kind);
+        }
+        Text {
+            field,
+            text,
+            tokens: shape::tokenize(text),
+            covered,
+            kinds,
+        }
+    }
+
+    fn word(&self, i: usize) -> &'a str {
+        let t = self.tokens[i];
+        &self.text[t.start..t.end]
+    }
+
+    fn is_covered(&self, range: &Range<usize>) -> bool {
+        self.covered
+            .iter()
+            .any(|c| c.start < range.end && range.start < c.end)
+    }
+
+    /// Whether a lexicon match overlaps `range` without lying inside it: a longer name
+    /// (`Medical mT5`) may take over the known name it contains, but not cut one in two.
+    fn is_cut(&self, range: &Range<usize>) -> bool {
+        self.covered.iter().any(|c| {
+            c.start < range.end
+                && range.start < c.end
+                && !(range.start <= c.start && c.end <= range.end)
+        })
+    }
+
+    /// The characters between token `i` and token `i + 1`.
+    fn gap_after(&self, i: usize) -> &'a str {
+        let end = self.tokens[i].end;
+        let next = self.tokens.get(i + 1).map_or(self.text.len(), |t| t.start);
+        &self.text[end..next]
+    }
+
+    /// Whether token `i` starts a sentence.
+    fn starts_sentence(&self, i: usize) -> bool {
+        if i == 0 {
+            return true;
+        }
+        let gap = self.gap_after(i - 1);
+        gap.contains(". ") || gap.contains("? ") || gap.contains("! ") || gap.contains(':')
+    }
+
+    /// Index of the first token of the sentence holding token `i`.
+    fn sentence_start(&self, i: usize) -> usize {
+        let mut j = i;
+        while j > 0 && !self.starts_sentence(j) {
+            j -= 1;
+        }
+        j
+    }
+}
+
+/// Collects candidates by key.
+#[derive(Default)]
+struct Found {
+    candidates: Vec<Candidate>,
+    index: HashMap<String, usize>,
+}
+
+impl Found {
+    fn add(&mut self, name: &str, votes: Votes, proposed: bool) -> Option<usize> {
+        let key = name_key(name);
+        if key.is_empty() {
+            return None;
+        }
+        let i = match self.index.get(&key) {
+            Some(&i) => i,
+            None => {
+                self.candidates.push(Candidate {
+                    name: name.to_string(),
+                    surfaces: vec![name.to_string()],
+                    votes: Votes::default(),
+                    proposed: false,
+                });
+                self.index.insert(key, self.candidates.len() - 1);
+                self.candidates.len() - 1
+            }
+        };
+        let c = &mut self.candidates[i];
+        c.votes.add(votes);
+        c.proposed |= proposed;
+        if !c.surfaces.iter().any(|s| s == name) {
+            c.surfaces.push(name.to_string());
+        }
+        Some(i)
+    }
+
+    fn alias(&mut self, i: usize, surface: &str) {
+        let c = &mut self.candidates[i];
+        if !c.surfaces.iter().any(|s| s == surface) {
+            c.surfaces.push(surface.to_string());
+        }
+        self.index.entry(name_key(surface)).or_insert(i);
+    }
+}
+
+/// Verbs with which a paper introduces its own contribution.
+const PROPOSE_VERBS: &[&str] = &[
+    "build",
+    "builds",
+    "construct",
+    "constructs",
+    "contribute",
+    "contributes",
+    "create",
+    "creates",
+    "curate",
+    "curates",
+    "design",
+    "designs",
+    "develop",
+    "developed",
+    "develops",
+    "introduce",
+    "introduces",
+    "present",
+    "presents",
+    "propose",
+    "proposes",
+    "release",
+    "releases",
+];
+
+/// Words that name what follows them: "called X", "dubbed X".
+const NAMING_VERBS: &[&str] = &["called", "coined", "dubbed", "named", "termed"];
+
+/// Words skipped between a verb and the name it introduces.
+const DETERMINERS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "our",
+    "new",
+    "novel",
+    "simple",
+    "first",
+    "two",
+    "three",
+    "several",
+    "family",
+    "series",
+    "open",
+    "open-source",
+    "large-scale",
+    "lightweight",
+    "unified",
+    "general",
+    "generic",
+    "effective",
+    "efficient",
+    "scalable",
+    "high-quality",
+    "publicly",
+    "available",
+];
+
+/// List cues after a head noun: "datasets such as X, Y and Z".
+const LIST_CUES: &[&str] = &["including", "like", "namely", "e", "g", "i"];
+
+/// Hyphenated suffixes that make a name an adjective: `LLaMA-based`, `GPU-intensive`.
+const ADJECTIVE_SUFFIXES: &[&str] = &[
+    "agnostic",
+    "aligned",
+    "augmented",
+    "aware",
+    "based",
+    "bound",
+    "centric",
+    "compatible",
+    "conditioned",
+    "dependent",
+    "driven",
+    "enhanced",
+    "equivalent",
+    "free",
+    "friendly",
+    "generated",
+    "grade",
+    "grounded",
+    "guided",
+    "hour",
+    "hours",
+    "independent",
+    "intensive",
+    "level",
+    "like",
+    "native",
+    "only",
+    "oriented",
+    "powered",
+    "ready",
+    "related",
+    "scale",
+    "size",
+    "sized",
+    "specific",
+    "style",
+    "trained",
+    "tuned",
+    "wise",
+];
+
+/// LaTeX command names glued into words by text extraction (`EnglishrightarrowGerman`).
+const LATEX_GLUE: &[&str] = &[
+    "rightarrow",
+    "leftarrow",
+    "textit",
+    "textbf",
+    "mathbf",
+    "mathcal",
+    "times",
+    "cdot",
+    "approx",
+];
+
+/// Finds the names the lexicon did not, in a paper's title and abstract.
+///
+/// `known` are the lexicon's mentions; their spans are left alone, and a definition whose
+/// short form the lexicon knows adds its long form as a mention of that entity. Returns the
+/// new mentions (unsorted) and marks `proposed` on the known ones the paper coins.
+///
+/// # Complexity
+/// O(n·k) for n tokens and k names found (k is small: a handful per paper).
+pub fn discover(title: &str, abstract_text: &str, known: &mut [Mention]) -> Vec<Mention> {
+    let fields = [
+        Text::new(Field::Title, title, known),
+        Text::new(Field::Abstract, abstract_text, known),
+    ];
+    let mut found = Found::default();
+    let mut generic: HashSet<String> = HashSet::new();
+    let mut extra = Vec::new();
+    for f in &fields {
+        definitions(f, known, &mut found, &mut generic, &mut extra);
+    }
+    title_name(&fields[0], &mut found);
+    for f in &fields {
+        introduced_names(f, &mut found);
+        listed_names(f, &mut found);
+        shaped_names(f, &mut found, &generic);
+    }
+    let mut out = extra;
+    mark_proposed_known(&found, known);
+    let known_keys: HashSet<(EntityType, String)> =
+        known.iter().map(|m| (m.kind, name_key(&m.name))).collect();
+    let known_names: HashSet<String> = known.iter().map(|m| name_key(&m.name)).collect();
+    let known_surfaces: HashSet<String> = known.iter().map(|m| name_key(&m.surface)).collect();
+    for c in &mut found.candidates {
+        for f in &fields {
+            context_votes(f, c);
+        }
+        c.votes.add(typing::suffix_votes(&c.name));
+    }
+    // Every surface of every kept candidate, longest first, so that a longer name claims
+    // its text before a shorter one inside it (`SVD-LLM` before `SVD`).
+    let mut surfaces: Vec<(&str, &Candidate, EntityType)> = Vec::new();
+    for c in &found.candidates {
+        let key = name_key(&c.name);
+        if generic.contains(&key) || known_names.contains(&key) || known_surfaces.contains(&key) {
+            continue;
+        }
+        let kind = c.votes.winner();
+        if known_keys.contains(&(kind, key)) {
+            continue;
+        }
+        for surface in &c.surfaces {
+            surfaces.push((surface, c, kind));
+        }
+    }
+    surfaces.sort_by_key(|(s, _, _)| std::cmp::Reverse(s.len()));
+    let mut taken: Vec<(Field, Range<usize>)> = Vec::new();
+    for (surface, c, kind) in surfaces {
+        for f in &fields {
+            occurrences(f, surface, c, kind, &mut taken, &mut out);
+        }
+    }
+    out
+}
+
+/// Adds every bounded, untaken occurrence of one of a candidate's surfaces as a mention.
+fn occurrences(
+    f: &Text<'_>,
+    surface: &str,
+    c: &Candidate,
+    kind: EntityType,
+    taken: &mut Vec<(Field, Range<usize>)>,
+    out: &mut Vec<Mention>,
+) {
+    for (start, _) in f.text.match_indices(surface) {
+        let range = start..start + surface.len();
+        if !is_bounded(f.text, range.start, range.end)
+            || f.is_cut(&range)
+            || f.covered.contains(&range)
+            || taken
+                .iter()
+                .any(|(tf, r)| *tf == f.field && r.start < range.end && range.start < r.end)
+        {
+            continue;
+        }
+        taken.push((f.field, range.clone()));
+        out.push(Mention {
+            name: c.name.clone(),
+            kind,
+            family: None,
+            surface: surface.to_string(),
+            field: f.field,
+            byte_start: start,
+            char_start: f.text[..start].chars().count(),
+            char_len: surface.chars().count(),
+            proposed: c.proposed,
+        });
+    }
+}
+
+/// Acronym definitions: named ones become candidates (or long forms of known entities);
+/// generic ones put their short form on the paper's stoplist.
+fn definitions(
+    f: &Text<'_>,
+    known: &[Mention],
+    found: &mut Found,
+    generic: &mut HashSet<String>,
+    extra: &mut Vec<Mention>,
+) {
+    for Definition { short, long, named } in acronym::definitions(f.text) {
+        let short_text = &f.text[short.clone()];
+        let long_text = &f.text[long.clone()];
+        let known_short = known
+            .iter()
+            .find(|m| m.field == f.field && m.byte_start == short.start);
+        if let Some(k) = known_short {
+            if !f.is_covered(&long) {
+                extra.push(Mention {
+                    surface: long_text.to_string(),
+                    byte_start: long.start,
+                    char_start: f.text[..long.start].chars().count(),
+                    char_len: long_text.chars().count(),
+                    ..k.clone()
+                });
+            }
+            continue;
+        }
+        if f.is_covered(&short) {
+            continue;
+        }
+        if !named || is_generic(short_text) || is_class_or_task(long_text) {
+            generic.insert(name_key(short_text));
+            continue;
+        }
+        let mut votes = Votes::default();
+        if let Some(last) = long_text.split([' ', '-']).next_back() {
+            if let Some(kind) = head_type(last) {
+                votes.add(Votes::one(kind, 2.0));
+            }
+        }
+        votes.add(typing::suffix_votes(long_text));
+        let proposed = sentence_has_we(f, short.start);
+        if let Some(i) = found.add(short_text, votes, proposed) {
+            found.alias(i, long_text);
+        }
+    }
+}
+
+/// Whether a long form names a class of things or a task rather than one thing: it ends in
+/// a plural head (`Large Language Models`) or a task noun (`Visual Question Answering`).
+fn is_class_or_task(long: &str) -> bool {
+    let Some(last) = long.split([' ', '-']).next_back() else {
+        return false;
+    };
+    let lower = last.to_ascii_lowercase();
+    let plural_head = lower.ends_with('s')
+        && head_type(last).is_some()
+        && head_type(&lower[..lower.len() - 1]).is_some();
+    plural_head || TASK_ENDINGS.contains(&lower.as_str())
+}
+
+/// Last words of task names: `… Question Answering`, `… Entity Recognition`.
+const TASK_ENDINGS: &[&str] = &[
+    "answering",
+    "captioning",
+    "classification",
+    "completion",
+    "detection",
+    "extraction",
+    "generation",
+    "labeling",
+    "labelling",
+    "parsing",
+    "prediction",
+    "reasoning",
+    "recognition",
+    "retrieval",
+    "segmentation",
+    "summarization",
+    "tagging",
+    "translation",
+    "understanding",
+];
+
+/// Whether the sentence holding byte `at` speaks of the authors' own work.
+fn sentence_has_we(f: &Text<'_>, at: usize) -> bool {
+    let before = &f.text[..at];
+    let start = before
+        .rfind(". ")
+        .map_or(0, |i| i + 2)
+        .max(before.rfind("? ").map_or(0, |i| i + 2));
+    let sentence = before[start..].to_ascii_lowercase();
+    sentence.starts_with("we ")
+        || sentence.contains(" we ")
+        || sentence.contains("our ")
+        || sentence.contains("this paper")
+        || sentence.contains("this work")
+        || PROPOSE_VERBS
+            .iter()
+            .any(|v| sentence.contains(&format!(" {v} ")))
+}
+
+/// `Name: subtitle` titles: a one-word prefix, or two or three words one of which is
+/// name-shaped, is the paper's own name. The subtitle's head noun types it.
+fn title_name(f: &Text<'_>, found: &mut Found) {
+    let Some(colon) = f.text.find(": ") else {
+        return;
+    };
+    let prefix: Vec<usize> = (0..f.tokens.len())
+        .filter(|&i| f.tokens[i].end <= colon)
+        .collect();
+    let words: Vec<&str> = prefix.iter().map(|&i| f.word(i)).collect();
+    let accept = match words.len() {
+        1 => {
+            is_namelike(words[0])
+                || shape::shape(words[0]) == Shape::Capitalized && !words[0].contains('-')
+        }
+        2 | 3 => {
+            words.iter().any(|w| is_namelike(w))
+                && words
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()) || is_namelike(w))
+        }
+        _ => false,
+    };
+    let (Some(&first), Some(&last)) = (prefix.first(), prefix.last()) else {
+        return;
+    };
+    let name = &f.text[f.tokens[first].start..f.tokens[last].end];
+    if !accept || is_generic(name) || !f.text[..f.tokens[first].start].trim().is_empty() {
+        return;
+    }
+    let range = f.tokens[first].start..f.tokens[last].end;
+    if f.is_cut(&range) || f.covered.contains(&range) {
+        return;
+    }
+    found.add(name, subtitle_votes(&f.text[colon + 1..]), true);
+}
+
+/// The type a title's subtitle announces: the head of its first noun phrase ("A
+/// Resource-Frugal LLM Serving Framework by …" → method), else the first head noun in it.
+fn subtitle_votes(subtitle: &str) -> Votes {
+    const BREAKS: &[&str] = &[
+        "by", "for", "via", "with", "of", "in", "on", "to", "through", "and", "from", "using",
+    ];
+    let words: Vec<&str> = subtitle
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut first_np_head = None;
+    for w in &words {
+        if BREAKS.contains(&w.to_ascii_lowercase().as_str()) {
+            break;
+        }
+        if let Some(kind) = head_type(w.trim_end_matches(|c: char| !c.is_alphanumeric())) {
+            first_np_head = Some(kind);
+        }
+    }
+    if let Some(kind) = first_np_head {
+        return Votes::one(kind, 2.0);
+    }
+    for w in &words {
+        if let Some(kind) = head_type(w.trim_end_matches(|c: char| !c.is_alphanumeric())) {
+            return Votes::one(kind, 1.5);
+        }
+    }
+    Votes::default()
+}
+
+/// "we propose X", "introduces X, a …", "called X": the name after the verb.
+fn introduced_names(f: &Text<'_>, found: &mut Found) {
+    let n = f.tokens.len();
+    for i in 0..n {
+        let word = f.word(i);
+        let lower = word.to_ascii_lowercase();
+        let naming = NAMING_VERBS.contains(&lower.as_str());
+        if !naming && !PROPOSE_VERBS.contains(&lower.as_str()) {
+            continue;
+        }
+        let mut j = i + 1;
+        let mut skipped = 0;
+        while j < n && skipped < 4 {
+            let w = f.word(j).to_ascii_lowercase();
+            if DETERMINERS.contains(&w.as_str()) || (naming && w == "as") {
+                j += 1;
+                skipped += 1;
+            } else {
+                break;
+            }
+        }
+        if j >= n || f.gap_after(j - 1).contains(['.', ';', '(', ')', '"']) && !naming {
+            continue;
+        }
+        let Some((end, name)) = name_phrase(f, j) else {
+            continue;
+        };
+        let after = f.gap_after(end);
+        let strong = (j..=end).any(|k| is_namelike(f.word(k)));
+        let delimited = after.starts_with(',')
+            || after.starts_with(" (")
+            || after.starts_with('.')
+            || after.starts_with(':')
+            || after.trim().is_empty() && end + 1 >= n;
+        if !strong && !delimited && !naming {
+            continue;
+        }
+        let mut votes = head_votes_after(f, end, 3.0);
+        votes.add(apposition_votes(f, end));
+        found.add(name, votes, true);
+    }
+}
+
+/// A name phrase starting at token `j`: up to four adjacent tokens, each name-shaped or
+/// capitalised, with no punctuation between them. Returns the last token and the text.
+fn name_phrase<'a>(f: &Text<'a>, j: usize) -> Option<(usize, &'a str)> {
+    let mut end = None;
+    let mut k = j;
+    while k < f.tokens.len() && k < j + 4 {
+        let w = f.word(k);
+        let s = shape::shape(w);
+        let ok = (s.is_strong() || s == Shape::Capitalized) && !is_adjective(w) && !is_glue(w);
+        if !ok {
+            break;
+        }
+        end = Some(k);
+        if f.gap_after(k) != " " {
+            break;
+        }
+        k += 1;
+    }
+    let mut end = end?;
+    // Without a name-shaped word, a phrase of capitalised words is a name only when short:
+    // "Lightning Attention", "Amazon Reviews", "Zhongjing".
+    if !(j..=end).any(|k| is_namelike(f.word(k))) {
+        end = end.min(j + 1);
+    }
+    let range = f.tokens[j].start..f.tokens[end].end;
+    let text = &f.text[range.clone()];
+    let last = f.word(end).to_ascii_lowercase();
+    if f.is_covered(&range)
+        || is_generic(text)
+        || head_type(f.word(end)).is_some() && end == j
+        || TASK_ENDINGS.contains(&last.as_str())
+    {
+        return None;
+    }
+    Some((end, text))
+}
+
+/// Votes of a head noun in the four words after token `end` ("X dataset", "X data
+/// format", "X multilingual training dataset"): the last head of the run, as in English
+/// noun compounds; a preposition or a name ends the search.
+fn head_votes_after(f: &Text<'_>, end: usize, weight: f32) -> Votes {
+    let mut head = None;
+    for k in end + 1..(end + 5).min(f.tokens.len()) {
+        let gap = f.gap_after(k - 1);
+        if gap != " " && gap != "-" {
+            break;
+        }
+        let w = f.word(k);
+        match head_type(w) {
+            Some(kind) => head = Some(kind),
+            None if head.is_some() => break,
+            None if BREAK_WORDS.contains(&w.to_ascii_lowercase().as_str())
+                || shape::shape(w) != Shape::Plain =>
+            {
+                break
+            }
+            None => {}
+        }
+    }
+    head.map_or_else(Votes::default, |kind| Votes::one(kind, weight))
+}
+
+/// Words that end a noun phrase: prepositions, conjunctions, verbs of being.
+const BREAK_WORDS: &[&str] = &[
+    "and", "are", "as", "at", "by", "can", "for", "from", "has", "have", "in", "into", "is", "of",
+    "on", "or", "that", "the", "to", "was", "were", "which", "with",
+];
+
+/// Votes of an apposition after token `end`: "X, a novel training algorithm that …",
+/// "X, the first Chinese medical LLM". The apposition must open with a determiner.
+fn apposition_votes(f: &Text<'_>, end: usize) -> Votes {
+    if !f.gap_after(end).starts_with(',') || end + 1 >= f.tokens.len() {
+        return Votes::default();
+    }
+    let det = f.word(end + 1).to_ascii_lowercase();
+    if !["a", "an", "the", "our"].contains(&det.as_str()) {
+        return Votes::default();
+    }
+    for k in end + 2..(end + 10).min(f.tokens.len()) {
+        if let Some(kind) = head_type(f.word(k)) {
+            return Votes::one(kind, 3.0);
+        }
+        if f.gap_after(k).contains(['.', ';', ',']) && k > end + 1 {
+            break;
+        }
+    }
+    Votes::default()
+}
+
+/// Lists after a head noun: "datasets, PixelRec and Amazon Reviews", "benchmarks such as
+/// X, Y", "models (A, B, and C)", and "a new benchmark, PatentMIA,".
+fn listed_names(f: &Text<'_>, found: &mut Found) {
+    let n = f.tokens.len();
+    for i in 0..n {
+        let Some(kind) = head_type(f.word(i)) else {
+            continue;
+        };
+        let mut j = i + 1;
+        let gap = f.gap_after(i);
+        let delimited = gap.starts_with(',') || gap.starts_with(" (") || gap.starts_with(':');
+        // "benchmarks such as X", "models including X", "datasets, e.g., X".
+        while j < n && j < i + 3 {
+            let w = f.word(j).to_ascii_lowercase();
+            if w == "such" && j + 1 < n && f.word(j + 1) == "as" {
+                j += 2;
+            } else if LIST_CUES.contains(&w.as_str()) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if j == i + 1 && !delimited {
+            continue;
+        }
+        // "we build a new benchmark, X": the first item is the paper's own.
+        let proposed = sentence_has_we(f, f.tokens[i].start)
+            && (i.saturating_sub(3)..i).any(|k| {
+                let w = f.word(k).to_ascii_lowercase();
+                w == "a" || w == "new" || w == "our" || w == "novel"
+            });
+        let mut items = 0;
+        while j < n && items < 12 {
+            let known_end = (j..n.min(j + 6))
+                .take_while(|&k| f.is_covered(&(f.tokens[k].start..f.tokens[k].end)))
+                .last();
+            let (end, name) = match (known_end, name_phrase(f, j)) {
+                (Some(end), _) => (end, None),
+                (None, Some((end, name))) => (end, Some(name)),
+                (None, None) => break,
+            };
+            // A single capitalised word ("Code", "Section") is too weak to list; titles
+            // capitalise every word, so there an item needs a name-shaped word.
+            let namelike = (j..=end).any(|k| is_namelike(f.word(k)));
+            if let Some(name) = name.filter(|_| namelike || end > j && f.field == Field::Abstract) {
+                found.add(name, Votes::one(kind, 3.0), proposed && items == 0);
+            }
+            items += 1;
+            let gap = f.gap_after(end);
+            let mut next = end + 1;
+            // Skip a parenthetical after an item: "FEVER (dev set), ASNQ".
+            if gap.starts_with(" (") {
+                while next < n && !f.gap_after(next - 1).contains(')') {
+                    next += 1;
+                }
+                if next >= n {
+                    break;
+                }
+            }
+            let sep = f.gap_after(next - 1);
+            if next < n && (f.word(next) == "and" || f.word(next) == "or") {
+                next += 1;
+            } else if !(sep.starts_with(", ") || sep.starts_with("), ") || sep.starts_with("),")) {
+                break;
+            }
+            if next < n && (f.word(next) == "and" || f.word(next) == "or") {
+                next += 1;
+            }
+            j = next;
+        }
+    }
+}
+
+/// Name-shaped tokens anywhere, minus generic terms and adjectives (`LLaMA-based`).
+fn shaped_names(f: &Text<'_>, found: &mut Found, generic: &HashSet<String>) {
+    for i in 0..f.tokens.len() {
+        let t = f.tokens[i];
+        let word = f.word(i);
+        if f.is_covered(&(t.start..t.end))
+            || !is_namelike(word)
+            || generic.contains(&name_key(word))
+        {
+            continue;
+        }
+        let name = if shape::shape(word) == Shape::Caps {
+            shape::singular(word)
+        } else {
+            word
+        };
+        found.add(name, Votes::default(), false);
+    }
+}
+
+/// Whether a single word looks like a name by itself: a strong shape ([`Shape::is_strong`])
+/// that is not a generic term, an adjective (`LLaMA-based`), a capitalised compound
+/// (`Zero-Shot`), a word and a number (`Top-2`), a two-letter code, a quantity (`8-GPU`,
+/// `12.5Hz`, `54%`), all lowercase (`kaplan2020scaling`, a citation key) or LaTeX glue.
+fn is_namelike(word: &str) -> bool {
+    let s = shape::shape(word);
+    if !s.is_strong() || is_generic(word) || is_adjective(word) || is_glue(word) {
+        return false;
+    }
+    if word.starts_with(|c: char| c.is_ascii_digit())
+        || word.contains('%')
+        || !word.chars().any(char::is_uppercase)
+    {
+        return false;
+    }
+    match s {
+        Shape::Compound => compound_is_name(word),
+        Shape::Alnum => !is_word_and_number(word),
+        Shape::Caps => {
+            shape::singular(word)
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .count()
+                >= 3
+        }
+        _ => true,
+    }
+}
+
+/// Whether a hyphenated compound is a name: a part in capitals, mixed case or letters with
+/// digits that is not a generic term (`bipolar-INT`, `Char-JABER`). Compounds of
+/// capitalised words (`Zero-Shot`, `Resource-Efficient`) are not, nor are a word and a
+/// number (`Top-2`, `Stage-1`).
+fn compound_is_name(word: &str) -> bool {
+    let parts: Vec<&str> = word.split('-').filter(|p| !p.is_empty()).collect();
+    let named_part = parts.iter().any(|p| {
+        let s = shape::shape(p);
+        matches!(s, Shape::Caps | Shape::Mixed | Shape::Alnum) && !is_generic(p)
+    });
+    named_part
+}
+
+/// Whether a word is an ordinary word and a number: `Top-2`, `Stage-1`, `Phase2`.
+fn is_word_and_number(word: &str) -> bool {
+    let letters: String = word.chars().filter(|c| c.is_alphabetic()).collect();
+    let digits_at_end = word
+        .trim_start_matches(|c: char| c.is_alphabetic())
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c.is_ascii_digit());
+    digits_at_end && letters.chars().skip(1).all(char::is_lowercase)
+}
+
+/// Whether a word is an adjective made from a name (`LLaMA-based`, `GPU-intensive`).
+fn is_adjective(word: &str) -> bool {
+    word.rsplit('-').next().is_some_and(|last| {
+        word.contains('-') && ADJECTIVE_SUFFIXES.contains(&last.to_ascii_lowercase().as_str())
+    })
+}
+
+/// Whether a word carries a LaTeX command glued in by text extraction.
+fn is_glue(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    LATEX_GLUE
+        .iter()
+        .any(|g| lower.contains(g) && lower.len() > g.len())
+}
+
+/// Marks `proposed` on lexicon mentions whose name the paper introduces as its own.
+fn mark_proposed_known(found: &Found, known: &mut [Mention]) {
+    for c in &found.candidates {
+        if !c.proposed {
+            continue;
+        }
+        let key = name_key(&c.name);
+        for m in known.iter_mut() {
+            if name_key(&m.surface) == key || name_key(&m.name) == key {
+                m.proposed = true;
+            }
+        }
+    }
+}
+
+/// Adds the votes of every context a candidate appears in: head nouns after it, verbs and
+/// prepositions before it.
+fn context_votes(f: &Text<'_>, c: &mut Candidate) {
+    let first_word = c.name.split([' ']).next().unwrap_or_default().to_string();
+    let last_word = c.name.rsplit([' ']).next().unwrap_or_default().to_string();
+    for i in 0..f.tokens.len() {
+        if f.word(i) != first_word {
+            continue;
+        }
+        let mut end = i;
+        while end < f.tokens.len() && f.word(end) != last_word && end < i + 6 {
+            end += 1;
+        }
+        if end >= f.tokens.len() {
+            continue;
+        }
+        c.votes.add(head_votes_after(f, end, 2.0));
+        c.votes.add(apposition_votes(f, end));
+        c.votes.add(head_votes_before(f, i));
+        c.votes.add(coordination_votes(f, i, end));
+        if i > 0 {
+            let prev = f.word(i - 1).to_ascii_lowercase();
+            if typing::is_model_verb(&prev) {
+                c.votes.add(Votes::one(EntityType::Model, 2.0));
+            }
+            if prev == "on" || prev == "across" {
+                let start = f.sentence_start(i);
+                if (start..i).any(|k| typing::is_dataset_verb(f.word(k))) {
+                    c.votes.add(Votes::one(EntityType::Dataset, 2.0));
+                }
+            }
+            if prev == "the" || prev == "a" {
+                if let Some(kind) = head_type(f.word(i.saturating_sub(2))) {
+                    c.votes.add(Votes::one(kind, 1.0));
+                }
+            }
+        }
+    }
+}
+
+/// Votes of a head noun just before token `i`: "system SecRepair", "a foundation model
+/// called LaVIT", "a stacking operator, called G_{stack}".
+fn head_votes_before(f: &Text<'_>, i: usize) -> Votes {
+    if i == 0 {
+        return Votes::default();
+    }
+    let prev = f.word(i - 1).to_ascii_lowercase();
+    if NAMING_VERBS.contains(&prev.as_str()) && i >= 2 {
+        if let Some(kind) = head_type(f.word(i - 2)) {
+            return Votes::one(kind, 3.0);
+        }
+    }
+    if f.gap_after(i - 1) == " " {
+        if let Some(kind) = head_type(f.word(i - 1)) {
+            return Votes::one(kind, 2.0);
+        }
+    }
+    Votes::default()
+}
+
+/// Votes of known neighbours in a coordination: in "Supervised Fine-tuning, DPO, and
+/// SteerLM" the unknown name is of the same type as the known names beside it.
+fn coordination_votes(f: &Text<'_>, first: usize, last: usize) -> Votes {
+    let mut votes = Votes::default();
+    let is_coordination = |gap: &str, word: Option<&str>| {
+        gap == ", " || gap == " " && matches!(word, Some("and" | "or"))
+    };
+    // To the right: ", Y" or " and Y" or ", and Y".
+    let mut k = last + 1;
+    if k < f.tokens.len() && (f.gap_after(last) == ", " || f.gap_after(last) == " ") {
+        if matches!(f.word(k), "and" | "or") {
+            k += 1;
+        }
+        if k < f.tokens.len() && (f.gap_after(last) == ", " || k > last + 1) {
+            if let Some(kind) = known_at(f, f.tokens[k].start, true) {
+                votes.add(Votes::one(kind, 1.5));
+            }
+        }
+    }
+    // To the left: "Y, X" or "Y and X" or "Y, and X".
+    if first > 0 {
+        let mut k = first - 1;
+        let gap = f.gap_after(k);
+        let word = Some(f.word(k));
+        if is_coordination(gap, word) && matches!(word, Some("and" | "or")) && k > 0 {
+            k -= 1;
+        }
+        if is_coordination(f.gap_after(k), Some(f.word(first - 1))) || k < first - 1 {
+            if let Some(kind) = known_at(f, f.tokens[k].end, false) {
+                votes.add(Votes::one(kind, 1.5));
+            }
+        }
+    }
+    votes
+}
+
+/// The type of the known mention starting (or ending) at byte `at`.
+fn known_at(f: &Text<'_>, at: usize, starting: bool) -> Option<EntityType> {
+    f.covered
+        .iter()
+        .position(|r| if starting { r.start == at } else { r.end == at })
+        .map(|i| f.kinds[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(title: &str, abstract_text: &str) -> Vec<(String, EntityType, bool)> {
+        let mut known = Vec::new();
+        let mut out: Vec<(String, EntityType, bool)> = discover(title, abstract_text, &mut known)
+            .into_iter()
+            .map(|m| (m.name, m.kind, m.proposed))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.dedup();
+        out
+    }
+
+    fn names(title: &str, abstract_text: &str) -> Vec<String> {
+        found(title, abstract_text)
+            .into_iter()
+            .map(|f| f.0)
+            .collect()
+    }
+
+    #[test]
+    fn title_prefix_is_the_papers_own_name() {
+        let got = found(
+            "Zhongjing: Enhancing the Chinese Medical Capabilities of Large Language Model",
+            "",
+        );
+        assert_eq!(got, vec![("Zhongjing".into(), EntityType::Model, true)]);
+        let got = found(
+            "ScaleLLM: A Resource-Frugal LLM Serving Framework by Optimizing Efficiency",
+            "",
+        );
+        assert_eq!(got, vec![("ScaleLLM".into(), EntityType::Method, true)]);
+        let got = found(
+            "Medical mT5: An Open-Source Multilingual Text-to-Text LLM",
+            "",
+        );
+        assert_eq!(got[0], ("Medical mT5".into(), EntityType::Model, true));
+    }
+
+    #[test]
+    fn title_prefix_that_is_not_a_name() {
+        assert!(names("Taming the Chaos: Coordinated Autoscaling", "").is_empty());
+        assert!(names(
+            "Stacking Your Transformers: A Closer Look at Model Growth",
+            ""
+        )
+        .is_empty());
+        assert!(names(
+            "Large Language Models for Disease Diagnosis: A Scoping Review",
+            ""
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn introduced_names_are_proposed_and_typed_by_apposition() {
+        let got = found("", "Additionally, we propose Lightning Attention, a cutting-edge technique that accelerates it.");
+        assert_eq!(
+            got,
+            vec![("Lightning Attention".into(), EntityType::Method, true)]
+        );
+        let got = found("", "In this work, we introduce Zhongjing, the first Chinese medical LLaMA-based LLM that implements it.");
+        assert_eq!(got, vec![("Zhongjing".into(), EntityType::Model, true)]);
+        let got = found("", "At its core, we introduce a novel bipolar-INT data format that facilitates parallel computing.");
+        assert_eq!(got, vec![("bipolar-INT".into(), EntityType::Method, true)]);
+        let got = found(
+            "",
+            "a depthwise stacking operator, called G_{stack}, exhibits acceleration",
+        );
+        assert_eq!(got, vec![("G_{stack}".into(), EntityType::Method, true)]);
+    }
+
+    #[test]
+    fn acronym_definitions_merge_long_and_short_forms() {
+        let mut known = Vec::new();
+        let text =
+            "we propose a novel Hierarchical Large Language Model (HLLM) architecture. HLLM wins.";
+        let got = discover("", text, &mut known);
+        let mut surfaces: Vec<&str> = got.iter().map(|m| m.surface.as_str()).collect();
+        surfaces.sort();
+        assert_eq!(
+            surfaces,
+            vec!["HLLM", "HLLM", "Hierarchical Large Language Model"]
+        );
+        assert!(got
+            .iter()
+            .all(|m| m.name == "HLLM" && m.proposed && m.kind == EntityType::Model));
+    }
+
+    #[test]
+    fn generic_definitions_are_not_entities() {
+        assert!(names("", "Recent works retrieve knowledge from explicit knowledge bases (KBs), and KBs are slow.").is_empty());
+        assert!(names(
+            "",
+            "Large language models (LLMs) and PLMs run on GPUs with FP16 and BF16."
+        )
+        .is_empty());
+        assert!(names(
+            "",
+            "It uses GPU-intensive LLM-based rankers at 7B scale (O1)."
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn listed_names_take_the_cue_type() {
+        let got = found("", "Evaluations on two large-scale datasets, PixelRec and Amazon Reviews, show that it works.");
+        assert_eq!(
+            got,
+            vec![
+                ("Amazon Reviews".into(), EntityType::Dataset, false),
+                ("PixelRec".into(), EntityType::Dataset, false),
+            ]
+        );
+        let got = found("", "results on various benchmark datasets, including FEVER (dev set), ASNQ, WikiQA, and TREC-QA, as well.");
+        let kinds: Vec<EntityType> = got.iter().map(|g| g.1).collect();
+        assert_eq!(names("", "results on various benchmark datasets, including FEVER (dev set), ASNQ, WikiQA, and TREC-QA, as well."), vec!["ASNQ", "FEVER", "TREC-QA", "WikiQA"]);
+        assert!(kinds.iter().all(|k| *k == EntityType::Dataset), "{got:?}");
+        let got = found(
+            "",
+            "We have developed a Chinese-language benchmark, PatentMIA, to assess detection.",
+        );
+        assert_eq!(got, vec![("PatentMIA".into(), EntityType::Dataset, true)]);
+    }
+
+    #[test]
+    fn shaped_names_are_found_without_cues() {
+        assert_eq!(
+            names(
+                "",
+                "compared to NVIDIA's CUTLASS. We use LRPE with decay and SteerLM."
+            ),
+            vec!["CUTLASS", "LRPE", "SteerLM"]
+        );
+        assert!(names(
+            "",
+            "a Zero-Shot, Resource-Efficient Top-2 and Stage-1 setting"
+        )
+        .is_empty());
+        assert!(names(
+            "",
+            "State-Of-The-Art results. English-to-German EnglishrightarrowGerman"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn nothing_in_plain_prose() {
+        assert!(names("Predictions For Pre-training Language Models", "Language model pre-training has proven useful. We propose a learning framework that uses data.").is_empty());
+    }
+}

@@ -1,0 +1,544 @@
+//! Tokens and name shapes: what a word looks like, before any context is read.
+//!
+//! [`tokenize`] splits a field into word tokens that keep the inside of names together
+//! (`Qwen2.5-7B-Instruct`, `G_{stack}`, `Min-K\%`, `CodeT5+`); [`shape`] classifies a token
+//! (`LangCell` is mixed-case, `LRPE` all capitals, `CodeGen2` letters with digits,
+//! `bipolar-INT` a compound with a capitalised part). [`is_generic`] is the stoplist of
+//! terms that look like names but are not named entities under the annotation rules:
+//! generic acronyms (LLM, NLP, SFT), hardware, metrics, number formats, organisations.
+//!
+//! This module reads no context; the discovery rules decide what a shape means.
+
+/// A word of a field: its byte range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset just past the last character.
+    pub end: usize,
+}
+
+/// What a token looks like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// A capital after the first character and a lowercase letter: `LangCell`, `mT5`, `ThinK`.
+    Mixed,
+    /// Capitals only (digits and hyphens allowed), two or more letters: `LRPE`, `SVD-LLM`.
+    Caps,
+    /// Starts with a letter, has letters and digits: `CodeGen2`, `Qwen2`.
+    Alnum,
+    /// A hyphenated compound with a capitalised or capitals part: `bipolar-INT`,
+    /// `Plackett-Luce`, `Char-JABER`.
+    Compound,
+    /// Only the first letter is a capital: `Zhongjing`, `Lightning`.
+    Capitalized,
+    /// Lowercase, digits or anything else.
+    Plain,
+}
+
+impl Shape {
+    /// Whether the shape alone suggests a name (not an ordinary word).
+    pub fn is_strong(self) -> bool {
+        matches!(
+            self,
+            Shape::Mixed | Shape::Caps | Shape::Alnum | Shape::Compound
+        )
+    }
+}
+
+/// Splits text into word tokens.
+///
+/// A token is a run of letters and digits, joined through `-`, `_` and `+` to the next run,
+/// through `.` between digits (`3.5`), through `_{…}` (LaTeX subscripts) and followed by an
+/// optional `\%` or `%` or trailing `+`.
+///
+/// # Complexity
+/// O(n) in the length of the text.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        if !c.is_alphanumeric() {
+            i += c.len_utf8();
+            continue;
+        }
+        let start = i;
+        i = run_end(text, i);
+        loop {
+            let rest = &bytes[i..];
+            match rest {
+                [b'-' | b'_' | b'+', next, ..] if starts_alnum(text, i + 1) && *next != b' ' => {
+                    i = run_end(text, i + 1);
+                }
+                [b'.', d, ..]
+                    if d.is_ascii_digit() && i > start && bytes[i - 1].is_ascii_digit() =>
+                {
+                    i = run_end(text, i + 1);
+                }
+                [b'_', b'{', ..] => match text[i + 2..].find('}') {
+                    Some(close) if close > 0 && close <= 24 => i = i + 2 + close + 1,
+                    _ => break,
+                },
+                [b'\\', b'%', ..] => {
+                    i += 2;
+                    break;
+                }
+                [b'%', ..] | [b'+', ..] => {
+                    i += 1;
+                    break;
+                }
+                _ => break,
+            }
+        }
+        tokens.push(Token { start, end: i });
+    }
+    tokens
+}
+
+fn starts_alnum(text: &str, at: usize) -> bool {
+    text[at..].chars().next().is_some_and(char::is_alphanumeric)
+}
+
+fn run_end(text: &str, mut i: usize) -> usize {
+    for c in text[i..].chars() {
+        if !c.is_alphanumeric() {
+            break;
+        }
+        i += c.len_utf8();
+    }
+    i
+}
+
+/// Strips a plural `s` from a capitals token (`LLMs` → `LLM`, `GPUs` → `GPU`).
+pub fn singular(word: &str) -> &str {
+    match word.strip_suffix('s') {
+        Some(stem)
+            if stem.chars().count() >= 2
+                && stem.chars().last().is_some_and(|c| c.is_uppercase()) =>
+        {
+            stem
+        }
+        _ => word,
+    }
+}
+
+/// Classifies a token.
+pub fn shape(word: &str) -> Shape {
+    let word = singular(word);
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let upper = word.chars().filter(|c| c.is_uppercase()).count();
+    let lower = word.chars().filter(|c| c.is_lowercase()).count();
+    let digits = word.chars().filter(|c| c.is_ascii_digit()).count();
+    let first = word.chars().next().unwrap_or(' ');
+    if letters == 0 {
+        return Shape::Plain;
+    }
+    if word.contains('-') {
+        let parts: Vec<&str> = word.split('-').filter(|p| !p.is_empty()).collect();
+        let capitalised = parts
+            .iter()
+            .filter(|p| p.chars().next().is_some_and(char::is_uppercase))
+            .count();
+        let caps_part = parts.iter().any(|p| {
+            let u = p.chars().filter(|c| c.is_uppercase()).count();
+            u >= 2 || (u >= 1 && p.chars().skip(1).any(char::is_uppercase))
+        });
+        if upper == letters && upper >= 2 {
+            return Shape::Caps;
+        }
+        if caps_part || (capitalised == parts.len() && parts.len() >= 2) {
+            return Shape::Compound;
+        }
+        if digits > 0 && first.is_alphabetic() && upper > 0 {
+            return Shape::Alnum;
+        }
+        return Shape::Plain;
+    }
+    if upper == letters && upper >= 2 {
+        return Shape::Caps;
+    }
+    if lower > 0 && word.chars().skip(1).any(char::is_uppercase) {
+        return Shape::Mixed;
+    }
+    if digits > 0 && first.is_alphabetic() && letters >= 2 {
+        return Shape::Alnum;
+    }
+    if first.is_uppercase() {
+        return Shape::Capitalized;
+    }
+    Shape::Plain
+}
+
+/// Whether a name-shaped word is a generic term, not a named entity: generic acronyms
+/// (LLM, NLP, SFT, VQA), hardware, metrics, file and number formats, organisations,
+/// languages written in capitals, Roman numerals and sizes (`7B`, `FP16`).
+pub fn is_generic(word: &str) -> bool {
+    let stem = singular(word);
+    if GENERIC.binary_search(&stem).is_ok() || GENERIC.binary_search(&word).is_ok() {
+        return true;
+    }
+    let upper = stem.to_ascii_uppercase();
+    // Number formats: FP8, BF16, INT4, TF32, FP4, E4M3, W4A16, UINT8.
+    let formats = ["FP", "BF", "INT", "UINT", "TF", "NF", "MX"];
+    for prefix in formats {
+        if let Some(rest) = upper.strip_prefix(prefix) {
+            if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()) {
+                return true;
+            }
+        }
+    }
+    if upper.len() >= 4
+        && upper
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == 'W' || c == 'A' || c == 'E' || c == 'M')
+        && upper.chars().filter(|c| c.is_ascii_digit()).count() >= 2
+    {
+        return true;
+    }
+    // Roman numerals.
+    if stem.len() <= 4 && stem.chars().all(|c| matches!(c, 'I' | 'V' | 'X')) {
+        return true;
+    }
+    // Very short letter+digit codes (O1, Q2, F1, H100 is hardware below).
+    let chars = stem.chars().count();
+    if chars <= 2 {
+        return true;
+    }
+    false
+}
+
+/// Generic terms, sorted for binary search. Entries are matched exactly (case-sensitive)
+/// against a token or its singular.
+const GENERIC: &[&str] = &[
+    "A100",
+    "AAAI",
+    "ACL",
+    "AGI",
+    "AI",
+    "AIGC",
+    "ALU",
+    "AMD",
+    "ANN",
+    "API",
+    "ARM",
+    "ASIC",
+    "ASR",
+    "AUC",
+    "AUROC",
+    "AWS",
+    "Alibaba",
+    "Amazon",
+    "Anthropic",
+    "Apple",
+    "ArXiv",
+    "BARTScore",
+    "BERTScore",
+    "BERTology",
+    "BLEU",
+    "BLEURT",
+    "BPC",
+    "BPE",
+    "Baidu",
+    "ByteDance",
+    "CEO",
+    "CER",
+    "CI",
+    "CIDEr",
+    "CLI",
+    "CNN",
+    "COLING",
+    "COMET",
+    "COVID",
+    "CPU",
+    "CRM",
+    "CSV",
+    "CUDA",
+    "CV",
+    "CVPR",
+    "ChatBot",
+    "CoLab",
+    "CoRR",
+    "Colab",
+    "DL",
+    "DNN",
+    "DRAM",
+    "DeepMind",
+    "ECCV",
+    "ECG",
+    "EEG",
+    "EHR",
+    "EM",
+    "EMNLP",
+    "EU",
+    "FAQ",
+    "FFN",
+    "FID",
+    "FLOP",
+    "FLOPS",
+    "FLOPs",
+    "FNR",
+    "FPGA",
+    "FPR",
+    "FSL",
+    "FT",
+    "GAN",
+    "GB",
+    "GDPR",
+    "GFLOPS",
+    "GNN",
+    "GPGPU",
+    "GPU",
+    "GUI",
+    "GitHub",
+    "Google",
+    "H100",
+    "H800",
+    "HBM",
+    "HCI",
+    "HPC",
+    "HPO",
+    "HR",
+    "HTML",
+    "HTTP",
+    "HuggingFace",
+    "IBM",
+    "ICCV",
+    "ICL",
+    "ICLR",
+    "ICML",
+    "ID",
+    "IDs",
+    "IE",
+    "IID",
+    "IJCAI",
+    "IO",
+    "IP",
+    "IQ",
+    "IR",
+    "IT",
+    "IoT",
+    "IoU",
+    "JAX",
+    "JSON",
+    "KB",
+    "KD",
+    "KDD",
+    "KG",
+    "KGC",
+    "KPI",
+    "KV",
+    "L40",
+    "LLM",
+    "LLMOps",
+    "LM",
+    "LMM",
+    "LPIPS",
+    "LR",
+    "LVLM",
+    "LaTeX",
+    "LinkedIn",
+    "MAP",
+    "MAUVE",
+    "MB",
+    "MCQ",
+    "METEOR",
+    "MFU",
+    "MHA",
+    "MI250X",
+    "MI300X",
+    "ML",
+    "MLLM",
+    "MLOps",
+    "MLP",
+    "MRI",
+    "MRR",
+    "MSE",
+    "MT",
+    "MTP",
+    "Meta",
+    "Microsoft",
+    "NAACL",
+    "NDCG",
+    "NER",
+    "NIPS",
+    "NLG",
+    "NLI",
+    "NLP",
+    "NLU",
+    "NMT",
+    "NN",
+    "NPU",
+    "NVIDIA",
+    "NeurIPS",
+    "NumPy",
+    "Nvidia",
+    "OCR",
+    "OOD",
+    "OOV",
+    "OS",
+    "OpenAI",
+    "OpenReview",
+    "PC",
+    "PDF",
+    "PEFT",
+    "PFLOPS",
+    "PFM",
+    "PII",
+    "PLM",
+    "PPL",
+    "PR",
+    "PRM",
+    "PSNR",
+    "PhD",
+    "PyPI",
+    "PyTorch",
+    "QA",
+    "QKV",
+    "QoS",
+    "RAM",
+    "README",
+    "RL",
+    "RLVR",
+    "RM",
+    "RNG",
+    "RNN",
+    "ROC",
+    "ROI",
+    "ROUGE",
+    "RTX",
+    "RoI",
+    "SDK",
+    "SFT",
+    "SGD",
+    "SIGIR",
+    "SLA",
+    "SLM",
+    "SLO",
+    "SMS",
+    "SNN",
+    "SOTA",
+    "SPICE",
+    "SQL",
+    "SRAM",
+    "SSD",
+    "SSIM",
+    "SSM",
+    "STEM",
+    "SVM",
+    "SacreBLEU",
+    "SoTA",
+    "T4",
+    "TB",
+    "TER",
+    "TFLOPS",
+    "TNR",
+    "TPR",
+    "TPU",
+    "TTS",
+    "Tencent",
+    "TensorFlow",
+    "UI",
+    "UK",
+    "URL",
+    "US",
+    "USA",
+    "UTF",
+    "UX",
+    "V100",
+    "VL",
+    "VLA",
+    "VLM",
+    "VQA",
+    "ViLM",
+    "WER",
+    "WSDM",
+    "WWW",
+    "XAI",
+    "XL",
+    "XML",
+    "XXL",
+    "YouTube",
+    "arXiv",
+    "chrF",
+    "fMRI",
+    "iOS",
+    "mAP",
+    "mIoU",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokenize(text)
+            .into_iter()
+            .map(|t| &text[t.start..t.end])
+            .collect()
+    }
+
+    #[test]
+    fn generic_list_is_sorted_for_binary_search() {
+        let mut sorted = GENERIC.to_vec();
+        sorted.sort();
+        assert_eq!(sorted, GENERIC);
+    }
+
+    #[test]
+    fn tokens_keep_names_whole() {
+        assert_eq!(
+            words("We fine-tune Qwen2.5-7B-Instruct, G_{stack} and CodeT5+ (Min-K\\% Prob)."),
+            vec![
+                "We",
+                "fine-tune",
+                "Qwen2.5-7B-Instruct",
+                "G_{stack}",
+                "and",
+                "CodeT5+",
+                "Min-K\\%",
+                "Prob"
+            ]
+        );
+        assert_eq!(
+            words("e.g. GPT-3.5; 54.6% of x"),
+            vec!["e", "g", "GPT-3.5", "54.6%", "of", "x"]
+        );
+        assert_eq!(words("a - b"), vec!["a", "b"]);
+        assert_eq!(words("Ünï-Cödé 🙂 x"), vec!["Ünï-Cödé", "x"]);
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(shape("LangCell"), Shape::Mixed);
+        assert_eq!(shape("mT5"), Shape::Mixed);
+        assert_eq!(shape("ThinK"), Shape::Mixed);
+        assert_eq!(shape("LRPE"), Shape::Caps);
+        assert_eq!(shape("SVD-LLM"), Shape::Caps);
+        assert_eq!(shape("LLMs"), Shape::Caps);
+        assert_eq!(shape("CodeGen2"), Shape::Mixed);
+        assert_eq!(shape("Qwen2"), Shape::Alnum);
+        assert_eq!(shape("bipolar-INT"), Shape::Compound);
+        assert_eq!(shape("Plackett-Luce"), Shape::Compound);
+        assert_eq!(shape("Zhongjing"), Shape::Capitalized);
+        assert_eq!(shape("fine-tuning"), Shape::Plain);
+        assert_eq!(shape("7B"), Shape::Plain);
+        assert_eq!(shape("in-context"), Shape::Plain);
+        assert!(Shape::Compound.is_strong() && !Shape::Capitalized.is_strong());
+    }
+
+    #[test]
+    fn generic_terms() {
+        for w in [
+            "LLM", "LLMs", "NLP", "GPUs", "FP16", "BF16", "INT8", "II", "O1", "W4A16", "SFT",
+        ] {
+            assert!(is_generic(w), "{w}");
+        }
+        for w in ["LRPE", "HLLM", "MUFFIN", "CUTLASS", "ThinK", "PatentMIA"] {
+            assert!(!is_generic(w), "{w}");
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! Typing discovered names from their context: head nouns and verbs around a mention.
+//!
+//! A name is a dataset when its context says so ("the X dataset", "evaluated on X",
+//! "benchmarks such as X"), a model ("X model", "fine-tune X", "X, the first … LLM"), or a
+//! method ("X framework", "X, a novel algorithm"). Each clue adds a weighted [`Votes`];
+//! the discovery rules sum them per entity and take the strongest.
+//!
+//! This module only classifies words; it does not find names.
+
+use super::EntityType;
+
+/// Weighted evidence for each type, in [`EntityType::ALL`] order.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Votes(pub [f32; 3]);
+
+impl Votes {
+    /// A vote of `weight` for `kind`.
+    pub fn one(kind: EntityType, weight: f32) -> Votes {
+        let mut v = [0.0; 3];
+        v[kind as usize] = weight;
+        Votes(v)
+    }
+
+    /// Adds another set of votes.
+    pub fn add(&mut self, other: Votes) {
+        for i in 0..3 {
+            self.0[i] += other.0[i];
+        }
+    }
+
+    /// The type with the most weight; ties and no evidence go to `method`, the most common
+    /// type of coined names.
+    pub fn winner(&self) -> EntityType {
+        let mut best = EntityType::Method;
+        let mut weight = self.0[EntityType::Method as usize];
+        for kind in EntityType::ALL {
+            if self.0[kind as usize] > weight {
+                best = kind;
+                weight = self.0[kind as usize];
+            }
+        }
+        best
+    }
+}
+
+/// The type a head noun announces: `dataset`, `benchmark` → dataset; `model`, `LLM` → model;
+/// `framework`, `algorithm` → method. Case-insensitive; plurals accepted.
+pub fn head_type(word: &str) -> Option<EntityType> {
+    let lower = word.to_ascii_lowercase();
+    let w = lower.as_str();
+    let singular = w
+        .strip_suffix("es")
+        .filter(|s| s.ends_with("ch") || s.ends_with("ss") || s.ends_with("sh"))
+        .or_else(|| w.strip_suffix('s'))
+        .unwrap_or(w);
+    let is = |list: &[&str]| list.contains(&w) || list.contains(&singular);
+    if is(DATASET_HEADS) {
+        Some(EntityType::Dataset)
+    } else if is(MODEL_HEADS) {
+        Some(EntityType::Model)
+    } else if is(METHOD_HEADS) {
+        Some(EntityType::Method)
+    } else {
+        None
+    }
+}
+
+/// Head nouns of datasets, corpora and benchmarks.
+const DATASET_HEADS: &[&str] = &[
+    "benchmark",
+    "challenge",
+    "collection",
+    "corpora",
+    "corpus",
+    "data",
+    "database",
+    "dataset",
+    "leaderboard",
+    "suite",
+    "testbed",
+    "test-bed",
+    "treebank",
+];
+
+/// Head nouns of trained models.
+const MODEL_HEADS: &[&str] = &[
+    "assistant",
+    "chatbot",
+    "checkpoint",
+    "decoder",
+    "encoder",
+    "llm",
+    "lm",
+    "lmm",
+    "mllm",
+    "model",
+    "network",
+    "vlm",
+];
+
+/// Head nouns of methods, architectures, frameworks and systems.
+const METHOD_HEADS: &[&str] = &[
+    "algorithm",
+    "approach",
+    "architecture",
+    "attention",
+    "compiler",
+    "engine",
+    "format",
+    "framework",
+    "kernel",
+    "layer",
+    "library",
+    "loss",
+    "mechanism",
+    "method",
+    "methodology",
+    "module",
+    "objective",
+    "operator",
+    "optimizer",
+    "paradigm",
+    "pipeline",
+    "platform",
+    "policy",
+    "procedure",
+    "protocol",
+    "recipe",
+    "scheme",
+    "strategy",
+    "system",
+    "technique",
+    "toolkit",
+    "tool",
+];
+
+/// Words before a name that announce a dataset: "evaluated on X", "trained on X",
+/// "benchmarks such as X".
+pub fn is_dataset_verb(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    [
+        "evaluate",
+        "evaluated",
+        "evaluating",
+        "evaluation",
+        "evaluations",
+        "tested",
+        "trained",
+        "pretrained",
+        "pre-trained",
+        "finetuned",
+        "fine-tuned",
+        "experiments",
+        "results",
+        "accuracy",
+        "performance",
+        "benchmarked",
+    ]
+    .contains(&w.as_str())
+}
+
+/// Verbs before a name that announce a model: "fine-tune X", "prompting X".
+pub fn is_model_verb(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    [
+        "fine-tune",
+        "fine-tunes",
+        "fine-tuning",
+        "finetune",
+        "finetunes",
+        "finetuning",
+        "prompting",
+        "prompt",
+        "distill",
+        "distilling",
+        "querying",
+        "query",
+    ]
+    .contains(&w.as_str())
+}
+
+/// Type clues in a name's own spelling: `…Bench`, `…QA` are datasets; `…LLM`, `…GPT`,
+/// `…BERT` models; `…Attention`, `…RAG`, `…LoRA`, `…Former` methods.
+pub fn suffix_votes(name: &str) -> Votes {
+    let lower = name.to_ascii_lowercase();
+    let ends = |suffixes: &[&str]| suffixes.iter().any(|s| lower.ends_with(s));
+    if has_size(&lower) {
+        Votes::one(EntityType::Model, 2.0)
+    } else if ends(&[
+        "bench",
+        "benchmark",
+        "eval",
+        "qa",
+        "corpus",
+        "set",
+        "data",
+        "instruct",
+    ]) {
+        Votes::one(EntityType::Dataset, 1.5)
+    } else if ends(&["llm", "gpt", "bert", "lm", "t5", "llama", "vlm", "net"]) {
+        Votes::one(EntityType::Model, 1.0)
+    } else if ends(&[
+        "attention",
+        "rag",
+        "lora",
+        "former",
+        "tuning",
+        "decoding",
+        "prompting",
+    ]) {
+        Votes::one(EntityType::Method, 1.5)
+    } else {
+        Votes::default()
+    }
+}
+
+/// Whether a name ends in a parameter count (`-7B`, ` 13b`, `_2.7B`, `8x7B`, `-125M`),
+/// optionally followed by a variant tag (`-Instruct`, `-Chat`, `-Base`).
+pub fn has_size(lower: &str) -> bool {
+    let mut s = lower;
+    for tag in ["-instruct", "-chat", "-base", "-it", "-hf"] {
+        s = s.strip_suffix(tag).unwrap_or(s);
+    }
+    let Some(unit) = s.chars().last().filter(|c| matches!(c, 'b' | 'm' | 't')) else {
+        return false;
+    };
+    let body = &s[..s.len() - unit.len_utf8()];
+    let digits: String = body
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == 'x')
+        .collect();
+    let before = body[..body.len() - digits.len()].chars().last();
+    digits.chars().any(|c| c.is_ascii_digit())
+        && !digits.ends_with('.')
+        && before.is_some_and(|c| matches!(c, '-' | ' ' | '_') || c.is_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads() {
+        assert_eq!(head_type("datasets"), Some(EntityType::Dataset));
+        assert_eq!(head_type("Benchmark"), Some(EntityType::Dataset));
+        assert_eq!(head_type("LLMs"), Some(EntityType::Model));
+        assert_eq!(head_type("approaches"), Some(EntityType::Method));
+        assert_eq!(head_type("framework"), Some(EntityType::Method));
+        assert_eq!(head_type("results"), None);
+        assert_eq!(head_type("the"), None);
+    }
+
+    #[test]
+    fn votes_pick_the_heaviest_and_default_to_method() {
+        let mut v = Votes::default();
+        assert_eq!(v.winner(), EntityType::Method);
+        v.add(Votes::one(EntityType::Dataset, 2.0));
+        v.add(Votes::one(EntityType::Model, 1.0));
+        assert_eq!(v.winner(), EntityType::Dataset);
+    }
+
+    #[test]
+    fn suffixes() {
+        assert_eq!(suffix_votes("MemoryBench").winner(), EntityType::Dataset);
+        assert_eq!(suffix_votes("CMtMedQA").winner(), EntityType::Dataset);
+        assert_eq!(suffix_votes("MindLLM").winner(), EntityType::Model);
+        assert_eq!(suffix_votes("Hyper-RAG").winner(), EntityType::Method);
+        assert_eq!(suffix_votes("Zhongjing"), Votes::default());
+        assert_eq!(suffix_votes("CodeLlama-7B").winner(), EntityType::Model);
+        assert_eq!(suffix_votes("NH2-Mixtral-8x7B").winner(), EntityType::Model);
+        assert_eq!(suffix_votes("Hyacinth6B").winner(), EntityType::Model);
+        assert_eq!(
+            suffix_votes("Qwen2.5-7B-Instruct").winner(),
+            EntityType::Model
+        );
+        assert!(!has_size("gpt-4"));
+        assert!(!has_size("gpt-3.5"));
+    }
+}
