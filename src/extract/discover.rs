@@ -282,12 +282,19 @@ const LATEX_GLUE: &[&str] = &[
 /// Finds the names the lexicon did not, in a paper's title and abstract.
 ///
 /// `known` are the lexicon's mentions; their spans are left alone, and a definition whose
-/// short form the lexicon knows adds its long form as a mention of that entity. Returns the
-/// new mentions (unsorted) and marks `proposed` on the known ones the paper coins.
+/// short form the lexicon knows adds its long form as a mention of that entity.
+/// `known_inside` tells the type of a known name inside a new one (`LongLoRA` → method).
+/// Returns the new mentions (unsorted) and marks `proposed` on the known ones the paper
+/// coins.
 ///
 /// # Complexity
 /// O(n·k) for n tokens and k names found (k is small: a handful per paper).
-pub fn discover(title: &str, abstract_text: &str, known: &mut [Mention]) -> Vec<Mention> {
+pub fn discover(
+    title: &str,
+    abstract_text: &str,
+    known: &mut [Mention],
+    known_inside: &dyn Fn(&str) -> Option<EntityType>,
+) -> Vec<Mention> {
     let fields = [
         Text::new(Field::Title, title, known),
         Text::new(Field::Abstract, abstract_text, known),
@@ -315,6 +322,10 @@ pub fn discover(title: &str, abstract_text: &str, known: &mut [Mention]) -> Vec<
             context_votes(f, c);
         }
         c.votes.add(typing::suffix_votes(&c.name));
+        // `LongLoRA` is a method like LoRA, `xLLaMA-100` a model like LLaMA.
+        if let Some(kind) = known_inside(&c.name) {
+            c.votes.add(Votes::one(kind, 2.0));
+        }
     }
     // Every surface of every kept candidate, longest first, so that a longer name claims
     // its text before a shorter one inside it (`SVD-LLM` before `SVD`).
@@ -407,7 +418,13 @@ fn definitions(
         if f.is_covered(&short) {
             continue;
         }
-        if !named || is_generic(short_text) || is_class_or_task(long_text) {
+        // A short form styled in mixed case (`MoV`, `MoE`, `LoRA`) is a name even when its
+        // long form is written in lowercase; a capitals one (`KBs`, `ICL`) is not.
+        let styled = shape::singular(short_text)
+            .chars()
+            .skip(1)
+            .any(char::is_lowercase);
+        if !(named || styled) || is_generic(short_text) || is_class_or_task(long_text) {
             generic.insert(name_key(short_text));
             continue;
         }
@@ -490,9 +507,15 @@ fn title_name(f: &Text<'_>, found: &mut Found) {
         .collect();
     let words: Vec<&str> = prefix.iter().map(|&i| f.word(i)).collect();
     let accept = match words.len() {
+        // One word before the colon is the paper's name, whatever its shape: `Zhongjing`,
+        // `LLM-Detector`, `Infinite-LLM`, unless it is a generic term or an adjective.
         1 => {
-            is_namelike(words[0])
-                || shape::shape(words[0]) == Shape::Capitalized && !words[0].contains('-')
+            words[0].chars().next().is_some_and(char::is_uppercase)
+                && !is_adjective(words[0])
+                && !(words[0].contains('-')
+                    && words[0]
+                        .split('-')
+                        .all(|p| shape::shape(p) == Shape::Capitalized))
         }
         2 | 3 => {
             words.iter().any(|w| is_namelike(w))
@@ -964,10 +987,11 @@ mod tests {
 
     fn found(title: &str, abstract_text: &str) -> Vec<(String, EntityType, bool)> {
         let mut known = Vec::new();
-        let mut out: Vec<(String, EntityType, bool)> = discover(title, abstract_text, &mut known)
-            .into_iter()
-            .map(|m| (m.name, m.kind, m.proposed))
-            .collect();
+        let mut out: Vec<(String, EntityType, bool)> =
+            discover(title, abstract_text, &mut known, &|_| None)
+                .into_iter()
+                .map(|m| (m.name, m.kind, m.proposed))
+                .collect();
         out.sort_by(|a, b| a.0.cmp(&b.0));
         out.dedup();
         out
@@ -1037,7 +1061,7 @@ mod tests {
         let mut known = Vec::new();
         let text =
             "we propose a novel Hierarchical Large Language Model (HLLM) architecture. HLLM wins.";
-        let got = discover("", text, &mut known);
+        let got = discover("", text, &mut known, &|_| None);
         let mut surfaces: Vec<&str> = got.iter().map(|m| m.surface.as_str()).collect();
         surfaces.sort();
         assert_eq!(

@@ -68,24 +68,29 @@ pub fn group_mentions(mentions: &[Mention]) -> Vec<PaperEntity> {
     out
 }
 
-/// Whether a mention names a size or checkpoint of its family (`Llama 3-8B`, `LLaMA2 70B`)
-/// rather than a new version (`Llama 3.1`).
+/// Whether a mention names a size or checkpoint of its family (`Llama 3-8B`, `LLaMA2 70B`,
+/// `BERT-large`, `Mistral-7B-Instruct`) rather than a new version or model (`Llama 3.1`,
+/// `GPT-4o`, `Qwen-R1`): what follows the family's name is only sizes and checkpoint tags.
 fn is_size_variant(m: &Mention) -> bool {
-    let name = m.name.trim_end();
-    let tail: String = name
-        .rsplit([' ', '-'])
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let Some(unit) = tail.chars().last() else {
+    const TAGS: &[&str] = &[
+        "base", "chat", "hf", "instruct", "it", "large", "medium", "small", "tiny", "xl", "xxl",
+    ];
+    let Some(family) = &m.family else {
         return false;
     };
-    let digits = &tail[..tail.len() - unit.len_utf8()];
-    matches!(unit, 'b' | 'm' | 'k' | 't')
-        && !digits.is_empty()
-        && digits
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == 'x')
+    let lower = m.name.to_lowercase();
+    let family = family.to_lowercase();
+    let Some(rest) = lower.strip_prefix(family.as_str()) else {
+        return false;
+    };
+    let parts: Vec<&str> = rest
+        .split(['-', ' ', '_'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    !parts.is_empty()
+        && parts
+            .iter()
+            .all(|p| TAGS.contains(p) || crate::extract::typing::has_size(&format!("-{p}")))
 }
 
 #[cfg(test)]
@@ -137,6 +142,15 @@ mod tests {
             m("LLaMA", None, "LLaMA"),
         ]);
         assert_eq!(got.len(), 2);
+        let got = group_mentions(&[
+            m("BERT", None, "BERT"),
+            m("BERT-LARGE", Some("BERT"), "BERT_LARGE"),
+            m("BERT-large", Some("BERT"), "BERT-large"),
+            m("GPT-4", None, "GPT-4"),
+            m("GPT-4o", Some("GPT-4"), "GPT-4o"),
+        ]);
+        let names: Vec<&str> = got.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, vec!["BERT", "GPT-4", "GPT-4o"]);
     }
 
     #[test]

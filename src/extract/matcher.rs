@@ -3,9 +3,10 @@
 //! Every surface form of every lexicon entry is expanded into its separator variants
 //! (`Llama 2`, `Llama-2`, `Llama2`) and compiled once into a case-sensitive automaton and an
 //! ASCII-case-insensitive one, according to the entry's [`CaseRule`]. A field is scanned by
-//! both (leftmost-longest); candidates are merged, the longest at each position wins, and a
-//! boundary check keeps `BERT` out of `BERTology` and `RAG` out of `Hyper-RAG` while
-//! accepting `BERT-based` and the plural `BERTs`.
+//! both, reporting overlapping matches; a boundary check keeps `BERT` out of `BERTology`
+//! and `RAG` out of `Hyper-RAG` while accepting `BERT-based` and the plural `BERTs`; of the
+//! matches that pass, the leftmost-longest win. (Checking boundaries before choosing the
+//! longest keeps `ImageNet` in "ImageNet classification", where `ImageNet C` fails.)
 //!
 //! This module finds only names the lexicon knows; it does not discover new ones.
 
@@ -91,7 +92,8 @@ impl Extractor {
     /// O(n + m log m) for n bytes of text and m candidate matches.
     pub fn extract(&self, title: &str, abstract_text: &str) -> Vec<Mention> {
         let mut out = self.known(title, abstract_text);
-        let mut found = super::discover::discover(title, abstract_text, &mut out);
+        let inside = |name: &str| self.kind_inside(name);
+        let mut found = super::discover::discover(title, abstract_text, &mut out, &inside);
         // A discovered name that contains a known one (`Medical mT5`) replaces it there.
         out.retain(|k| {
             !found.iter().any(|d| {
@@ -103,6 +105,25 @@ impl Extractor {
         out.append(&mut found);
         out.sort_by_key(|m| (m.field, m.byte_start));
         out
+    }
+
+    /// The type of the longest known name (three characters or more) inside `name`,
+    /// ignoring word boundaries: `LongLoRA` → method (LoRA), `xLLaMA-100` → model.
+    pub fn kind_inside(&self, name: &str) -> Option<EntityType> {
+        let mut best: Option<(usize, EntityType)> = None;
+        for (automaton, targets) in [
+            (&self.exact, &self.exact_targets),
+            (&self.folded, &self.folded_targets),
+        ] {
+            let Some(automaton) = automaton else { continue };
+            for m in automaton.find_overlapping_iter(name) {
+                let len = m.end() - m.start();
+                if len >= 3 && len < name.len() && best.is_none_or(|(l, _)| len > l) {
+                    best = Some((len, self.targets[targets[m.pattern().as_usize()]].kind));
+                }
+            }
+        }
+        best.map(|(_, kind)| kind)
     }
 
     /// Only the lexicon's entities, without discovery.
@@ -120,12 +141,17 @@ impl Extractor {
             (&self.folded, &self.folded_targets),
         ] {
             let Some(automaton) = automaton else { continue };
-            for m in automaton.find_iter(text) {
-                if is_bounded(text, m.start(), m.end()) {
+            for m in automaton.find_overlapping_iter(text) {
+                let target = targets[m.pattern().as_usize()];
+                // `BERT_LARGE`: a LaTeX-style subscript variant glues on with `_`.
+                let subscript = text[m.end()..].starts_with('_')
+                    && variant_suffix(self.targets[target].kind, &text[m.end()..]).is_some();
+                if is_bounded(text, m.start(), m.end()) || subscript && starts_word(text, m.start())
+                {
                     candidates.push(Candidate {
                         start: m.start(),
                         end: m.end(),
-                        target: targets[m.pattern().as_usize()],
+                        target,
                     });
                 }
             }
@@ -140,25 +166,25 @@ impl Extractor {
                 continue;
             }
             let target = &self.targets[c.target];
-            let size = if target.kind == EntityType::Model {
-                size_suffix(&text[c.end..])
-            } else {
-                None
-            };
+            let size = variant_suffix(target.kind, &text[c.end..]);
             let end = c.end + size.map_or(0, str::len);
             last_end = end;
             chars_before += text[counted_to..c.start].chars().count();
             counted_to = c.start;
             let surface = &text[c.start..end];
             let (name, family) = match size {
-                Some(size) => (
-                    format!(
-                        "{}-{}",
-                        target.name,
-                        size.trim_start_matches(['-', ' ', '_'])
-                    ),
-                    Some(target.name.clone()),
-                ),
+                Some(size) => {
+                    let tag = size.trim_start_matches(['-', ' ', '_']);
+                    let sep = if target.kind == EntityType::Model {
+                        '-'
+                    } else {
+                        ' '
+                    };
+                    (
+                        format!("{}{sep}{tag}", target.name),
+                        Some(target.name.clone()),
+                    )
+                }
                 None => (target.name.clone(), target.family.clone()),
             };
             out.push(Mention {
@@ -176,16 +202,38 @@ impl Extractor {
     }
 }
 
-/// A parameter count right after a model name, with its variant tags: `-7B`, ` 70B`,
-/// `-8x7B`, `-8B-Instruct`, `_2.7B`. Returns the suffix as written.
-fn size_suffix(rest: &str) -> Option<&str> {
-    static SIZE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^[-_ ]?(?:\d+x)?\d+(?:\.\d+)?[BMbm](?:-(?:Instruct|Chat|Base|it|hf|chat|instruct|base))*")
+/// A variant written right after a known name, as written: for a model its checkpoint
+/// tags and size (`-7B`, ` 70B`, `-8x7B`, `-8B-Instruct`, `-R1`, `-VL-72B`, `_LARGE`,
+/// `-large`), for a dataset its version or year (` v2.0`, ` 2.0`, ` 2014`, `-2003`, `'14`).
+/// Methods have none.
+fn variant_suffix(kind: EntityType, rest: &str) -> Option<&str> {
+    static MODEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"^(?:[-_](?:XXL|Instruct|Chat|Base|Large|Small|Medium|Tiny|Mini|",
+            r"Turbo|Pro|Plus|Max|Ultra|Nano|Coder|Math|Vision|Lite|instruct|chat|base|large|",
+            r"small|medium|tiny|mini|turbo|BASE|LARGE|SMALL|[A-Z]{1,2}\d?))*",
+            r"(?:[-_ ]?(?:\d+x)?\d+(?:\.\d+)?[BMbm](?:-(?:Instruct|Chat|Base|it|hf|chat|instruct|base))*)?",
+        ))
+        .expect("static regex")
+    });
+    static DATASET: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:[- ]?v\d+(?:\.\d+)*|[- ]\d+\.\d+|[- ]?(?:19|20)\d\d|'\d\d)")
             .expect("static regex")
     });
-    let m = SIZE.find(rest)?;
-    let after = rest[m.end()..].chars().next();
-    if after.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+    let m = match kind {
+        EntityType::Model => MODEL.find(rest)?,
+        EntityType::Dataset => DATASET.find(rest)?,
+        EntityType::Method => return None,
+    };
+    if m.as_str().is_empty() {
+        return None;
+    }
+    let mut after = rest[m.end()..].chars();
+    let next = after.next();
+    let glued = next.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        || kind == EntityType::Dataset && next == Some('-')
+        || next == Some('.') && after.next().is_some_and(|c| c.is_ascii_digit());
+    if glued {
         return None;
     }
     Some(m.as_str())
@@ -197,7 +245,7 @@ fn compile(patterns: HashMap<String, usize>, fold: bool) -> (Option<AhoCorasick>
     patterns.sort();
     let ids: Vec<usize> = patterns.iter().map(|(_, t)| *t).collect();
     let automaton = AhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostLongest)
+        .match_kind(MatchKind::Standard)
         .ascii_case_insensitive(fold)
         .build(patterns.iter().map(|(p, _)| p));
     // Building fails only past internal size limits, far above any lexicon's size;
@@ -275,26 +323,20 @@ fn separator_variants(surface: &str) -> Vec<String> {
 
 /// Whether `text[start..end]` stands as a name of its own: not glued to a word before it
 /// (`BERTology`, `Hyper-RAG`), nor to letters or digits after it, except a plural `s` after
-/// a name ending in a capital or digit (`BERTs`, `GPT-3s`).
+/// a name ending in a capital or digit (`BERTs`, `GPT-3s`) or in camel case (`DenseNets`).
 pub(super) fn is_bounded(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    if let Some(b) = before {
-        if is_word_char(b) {
-            return false;
-        }
-        if b == '-' || b == '.' || b == '/' {
-            let mut rest = text[..start - b.len_utf8()].chars();
-            if rest.next_back().is_some_and(is_word_char) {
-                return false;
-            }
-        }
+    if !starts_word(text, start) {
+        return false;
     }
     let mut after = text[end..].chars();
     match after.next() {
         None => true,
         Some('s') => {
             let last = text[..end].chars().next_back();
-            let plural_ok = last.is_some_and(|l| l.is_uppercase() || l.is_ascii_digit());
+            let surface = &text[start..end];
+            let camel = surface.chars().skip(1).any(char::is_uppercase)
+                && surface.chars().any(char::is_lowercase);
+            let plural_ok = camel || last.is_some_and(|l| l.is_uppercase() || l.is_ascii_digit());
             plural_ok && !after.next().is_some_and(is_word_char)
         }
         Some(a) if is_word_char(a) => false,
@@ -306,6 +348,24 @@ pub(super) fn is_bounded(text: &str, start: usize, end: usize) -> bool {
         }
         Some(_) => true,
     }
+}
+
+/// Whether a name may start at byte `start`: not after a letter, digit or `_`, nor after a
+/// hyphen, dot or slash that follows one (`Hyper-RAG`).
+fn starts_word(text: &str, start: usize) -> bool {
+    let Some(b) = text[..start].chars().next_back() else {
+        return true;
+    };
+    if is_word_char(b) {
+        return false;
+    }
+    if b == '-' || b == '.' || b == '/' {
+        let mut rest = text[..start - b.len_utf8()].chars();
+        if rest.next_back().is_some_and(is_word_char) {
+            return false;
+        }
+    }
+    true
 }
 
 fn is_word_char(c: char) -> bool {
@@ -464,12 +524,57 @@ LoRA\tmethod\tLow-Rank Adaptation\t\t\n";
     }
 
     #[test]
+    fn variants_extend_models_and_versions_extend_datasets() {
+        let ex = extractor(
+            "Qwen\tmodel\t\t\tfold\nBERT\tmodel\t\t\texact\nSQuAD\tdataset\t\t\texact\nWMT\tdataset\t\t\texact\n",
+        );
+        let found = ex.known(
+            "",
+            "Qwen-R1 and BERT_LARGE, BERT-large on SQuAD v2.0, SQuAD 1.1, WMT 2014 and WMT'14, not SQuAD-2020x.",
+        );
+        let got: Vec<(&str, &str)> = found
+            .iter()
+            .map(|m| (m.surface.as_str(), m.name.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Qwen-R1", "Qwen-R1"),
+                ("BERT_LARGE", "BERT-LARGE"),
+                ("BERT-large", "BERT-large"),
+                ("SQuAD v2.0", "SQuAD v2.0"),
+                ("SQuAD 1.1", "SQuAD 1.1"),
+                ("WMT 2014", "WMT 2014"),
+                ("WMT'14", "WMT '14"),
+                ("SQuAD", "SQuAD"),
+            ]
+        );
+        assert!(found.iter().take(7).all(|m| m.family.is_some()));
+    }
+
+    #[test]
+    fn camel_case_plurals() {
+        let ex = extractor("DenseNet\tmodel\t\t\t\nTransformer\tmethod\t\t\texact\n");
+        assert_eq!(names(&ex, "DenseNets and Transformers"), vec!["DenseNet"]);
+    }
+
+    #[test]
     fn capitalised_words_run_together() {
         let ex = extractor("Code Llama\tmodel\t\tLlama 2\t\n");
         assert_eq!(
             names(&ex, "CodeLlama and Code Llama"),
             vec!["CodeLlama", "Code Llama"]
         );
+    }
+
+    #[test]
+    fn a_longer_name_failing_the_boundary_leaves_the_shorter_one() {
+        let ex = extractor("ImageNet\tdataset\t\t\tfold\nImageNet-C\tdataset\t\tImageNet\tfold\n");
+        assert_eq!(
+            names(&ex, "results on ImageNet classification"),
+            vec!["ImageNet"]
+        );
+        assert_eq!(names(&ex, "results on ImageNet-C."), vec!["ImageNet-C"]);
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod entities;
 mod lexicon;
 mod matcher;
 mod shape;
-mod typing;
+pub(crate) mod typing;
 
 use std::fmt;
 use std::str::FromStr;

@@ -179,13 +179,20 @@ pub fn is_model_verb(word: &str) -> bool {
     .contains(&w.as_str())
 }
 
-/// Type clues in a name's own spelling: `…Bench`, `…QA` are datasets; `…LLM`, `…GPT`,
-/// `…BERT` models; `…Attention`, `…RAG`, `…LoRA`, `…Former` methods.
+/// Type clues in a name's own spelling: a size (`-7B`) makes a model, a year (`-2014`) a
+/// dataset; `…Bench`, `…QA` are datasets; `…LLM`, `…GPT`, `…BERT` models; `…Attention`,
+/// `…RAG`, `…LoRA`, `…Former` methods.
 pub fn suffix_votes(name: &str) -> Votes {
     let lower = name.to_ascii_lowercase();
     let ends = |suffixes: &[&str]| suffixes.iter().any(|s| lower.ends_with(s));
+    let year = lower.len() >= 5
+        && lower[lower.len() - 4..].chars().all(|c| c.is_ascii_digit())
+        && (lower[lower.len() - 4..].starts_with("19")
+            || lower[lower.len() - 4..].starts_with("20"));
     if has_size(&lower) {
         Votes::one(EntityType::Model, 2.0)
+    } else if year {
+        Votes::one(EntityType::Dataset, 1.5)
     } else if ends(&[
         "bench",
         "benchmark",
@@ -274,6 +281,7 @@ mod tests {
             suffix_votes("Qwen2.5-7B-Instruct").winner(),
             EntityType::Model
         );
+        assert_eq!(suffix_votes("CoNLL-2003").winner(), EntityType::Dataset);
         assert!(!has_size("gpt-4"));
         assert!(!has_size("gpt-3.5"));
     }
