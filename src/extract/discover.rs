@@ -50,6 +50,10 @@ struct Text<'a> {
     covered: Vec<Range<usize>>,
     /// The types of those matches, in the same order.
     kinds: Vec<EntityType>,
+    /// The type each token announces as a head noun, computed once.
+    heads: Vec<Option<EntityType>>,
+    /// Whether each token is a verb that introduces a name ("propose", "called").
+    verbs: Vec<bool>,
 }
 
 impl<'a> Text<'a> {
@@ -60,13 +64,31 @@ impl<'a> Text<'a> {
             covered.push(m.byte_start..m.byte_start + m.surface.len());
             kinds.push(m.kind);
         }
+        let tokens = shape::tokenize(text);
+        let mut heads = Vec::with_capacity(tokens.len());
+        let mut verbs = Vec::with_capacity(tokens.len());
+        for t in &tokens {
+            let word = &text[t.start..t.end];
+            heads.push(head_type(word));
+            verbs.push(
+                (4..=10).contains(&word.len())
+                    && (is_one_of(word, PROPOSE_VERBS) || is_one_of(word, NAMING_VERBS)),
+            );
+        }
         Text {
             field,
             text,
-            tokens: shape::tokenize(text),
+            tokens,
             covered,
             kinds,
+            heads,
+            verbs,
         }
+    }
+
+    /// The type token `i` announces as a head noun.
+    fn head(&self, i: usize) -> Option<EntityType> {
+        self.heads[i]
     }
 
     fn word(&self, i: usize) -> &'a str {
@@ -485,15 +507,22 @@ fn sentence_has_we(f: &Text<'_>, at: usize) -> bool {
         .rfind(". ")
         .map_or(0, |i| i + 2)
         .max(before.rfind("? ").map_or(0, |i| i + 2));
-    let sentence = before[start..].to_ascii_lowercase();
-    sentence.starts_with("we ")
-        || sentence.contains(" we ")
-        || sentence.contains("our ")
-        || sentence.contains("this paper")
-        || sentence.contains("this work")
-        || PROPOSE_VERBS
-            .iter()
-            .any(|v| sentence.contains(&format!(" {v} ")))
+    let mut previous = "";
+    for word in before[start..].split(|c: char| !c.is_ascii_alphabetic()) {
+        if word.is_empty() {
+            continue;
+        }
+        let ours = word.eq_ignore_ascii_case("we")
+            || word.eq_ignore_ascii_case("our")
+            || previous.eq_ignore_ascii_case("this")
+                && (word.eq_ignore_ascii_case("paper") || word.eq_ignore_ascii_case("work"))
+            || is_one_of(word, PROPOSE_VERBS);
+        if ours {
+            return true;
+        }
+        previous = word;
+    }
+    false
 }
 
 /// `Name: subtitle` titles: a one-word prefix, or two or three words one of which is
@@ -573,12 +602,10 @@ fn subtitle_votes(subtitle: &str) -> Votes {
 fn introduced_names(f: &Text<'_>, found: &mut Found) {
     let n = f.tokens.len();
     for i in 0..n {
-        let word = f.word(i);
-        let lower = word.to_ascii_lowercase();
-        let naming = NAMING_VERBS.contains(&lower.as_str());
-        if !naming && !PROPOSE_VERBS.contains(&lower.as_str()) {
+        if !f.verbs[i] {
             continue;
         }
+        let naming = is_one_of(f.word(i), NAMING_VERBS);
         let mut j = i + 1;
         let mut skipped = 0;
         while j < n && skipped < 4 {
@@ -641,7 +668,7 @@ fn name_phrase<'a>(f: &Text<'a>, j: usize) -> Option<(usize, &'a str)> {
     let last = f.word(end).to_ascii_lowercase();
     if f.is_covered(&range)
         || is_generic(text)
-        || head_type(f.word(end)).is_some() && end == j
+        || f.head(end).is_some() && end == j
         || TASK_ENDINGS.contains(&last.as_str())
     {
         return None;
@@ -660,7 +687,7 @@ fn head_votes_after(f: &Text<'_>, end: usize, weight: f32) -> Votes {
             break;
         }
         let w = f.word(k);
-        match head_type(w) {
+        match f.head(k) {
             Some(kind) => head = Some(kind),
             None if head.is_some() => break,
             None if BREAK_WORDS.contains(&w.to_ascii_lowercase().as_str())
@@ -691,7 +718,7 @@ fn apposition_votes(f: &Text<'_>, end: usize) -> Votes {
         return Votes::default();
     }
     for k in end + 2..(end + 10).min(f.tokens.len()) {
-        if let Some(kind) = head_type(f.word(k)) {
+        if let Some(kind) = f.head(k) {
             return Votes::one(kind, 3.0);
         }
         if f.gap_after(k).contains(['.', ';', ',']) && k > end + 1 {
@@ -706,7 +733,7 @@ fn apposition_votes(f: &Text<'_>, end: usize) -> Votes {
 fn listed_names(f: &Text<'_>, found: &mut Found) {
     let n = f.tokens.len();
     for i in 0..n {
-        let Some(kind) = head_type(f.word(i)) else {
+        let Some(kind) = f.head(i) else {
             continue;
         };
         let mut j = i + 1;
@@ -799,6 +826,12 @@ fn shaped_names(f: &Text<'_>, found: &mut Found, generic: &HashSet<String>) {
 /// (`Zero-Shot`), a word and a number (`Top-2`), a two-letter code, a quantity (`8-GPU`,
 /// `12.5Hz`, `54%`), all lowercase (`kaplan2020scaling`, a citation key) or LaTeX glue.
 fn is_namelike(word: &str) -> bool {
+    // Cheap rejection first: most words have no capital.
+    if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase())
+        || !word.chars().any(char::is_uppercase)
+    {
+        return false;
+    }
     let s = shape::shape(word);
     if !s.is_strong() || is_generic(word) || is_adjective(word) || is_glue(word) {
         return false;
@@ -849,17 +882,26 @@ fn is_word_and_number(word: &str) -> bool {
 
 /// Whether a word is an adjective made from a name (`LLaMA-based`, `GPU-intensive`).
 fn is_adjective(word: &str) -> bool {
-    word.rsplit('-').next().is_some_and(|last| {
-        word.contains('-') && ADJECTIVE_SUFFIXES.contains(&last.to_ascii_lowercase().as_str())
-    })
+    word.contains('-')
+        && word
+            .rsplit('-')
+            .next()
+            .is_some_and(|last| is_one_of(last, ADJECTIVE_SUFFIXES))
 }
 
 /// Whether a word carries a LaTeX command glued in by text extraction.
 fn is_glue(word: &str) -> bool {
-    let lower = word.to_ascii_lowercase();
-    LATEX_GLUE
-        .iter()
-        .any(|g| lower.contains(g) && lower.len() > g.len())
+    word.len() > 6 && {
+        let lower = word.to_ascii_lowercase();
+        LATEX_GLUE
+            .iter()
+            .any(|g| lower.contains(g) && lower.len() > g.len())
+    }
+}
+
+/// Whether `word` is one of `list`, ignoring ASCII case, without allocating.
+fn is_one_of(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// Marks `proposed` on lexicon mentions whose name the paper introduces as its own.
@@ -909,7 +951,7 @@ fn context_votes(f: &Text<'_>, c: &mut Candidate) {
                 }
             }
             if prev == "the" || prev == "a" {
-                if let Some(kind) = head_type(f.word(i.saturating_sub(2))) {
+                if let Some(kind) = f.head(i.saturating_sub(2)) {
                     c.votes.add(Votes::one(kind, 1.0));
                 }
             }
@@ -925,12 +967,12 @@ fn head_votes_before(f: &Text<'_>, i: usize) -> Votes {
     }
     let prev = f.word(i - 1).to_ascii_lowercase();
     if NAMING_VERBS.contains(&prev.as_str()) && i >= 2 {
-        if let Some(kind) = head_type(f.word(i - 2)) {
+        if let Some(kind) = f.head(i - 2) {
             return Votes::one(kind, 3.0);
         }
     }
     if f.gap_after(i - 1) == " " {
-        if let Some(kind) = head_type(f.word(i - 1)) {
+        if let Some(kind) = f.head(i - 1) {
             return Votes::one(kind, 2.0);
         }
     }

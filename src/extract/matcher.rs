@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use super::lexicon::{CaseRule, Lexicon};
@@ -246,6 +246,7 @@ fn compile(patterns: HashMap<String, usize>, fold: bool) -> (Option<AhoCorasick>
     let ids: Vec<usize> = patterns.iter().map(|(_, t)| *t).collect();
     let automaton = AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
         .ascii_case_insensitive(fold)
         .build(patterns.iter().map(|(p, _)| p));
     // Building fails only past internal size limits, far above any lexicon's size;

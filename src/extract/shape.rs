@@ -104,11 +104,19 @@ fn starts_alnum(text: &str, at: usize) -> bool {
 }
 
 fn run_end(text: &str, mut i: usize) -> usize {
-    for c in text[i..].chars() {
-        if !c.is_alphanumeric() {
+    let bytes = text.as_bytes();
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() {
+            i += 1;
+        } else if b < 0x80 {
             break;
+        } else {
+            match text[i..].chars().next() {
+                Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
+                _ => break,
+            }
         }
-        i += c.len_utf8();
     }
     i
 }

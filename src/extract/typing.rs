@@ -46,93 +46,48 @@ impl Votes {
 /// The type a head noun announces: `dataset`, `benchmark` → dataset; `model`, `LLM` → model;
 /// `framework`, `algorithm` → method. Case-insensitive; plurals accepted.
 pub fn head_type(word: &str) -> Option<EntityType> {
-    let lower = word.to_ascii_lowercase();
-    let w = lower.as_str();
-    let singular = w
-        .strip_suffix("es")
-        .filter(|s| s.ends_with("ch") || s.ends_with("ss") || s.ends_with("sh"))
-        .or_else(|| w.strip_suffix('s'))
-        .unwrap_or(w);
-    let is = |list: &[&str]| list.contains(&w) || list.contains(&singular);
-    if is(DATASET_HEADS) {
-        Some(EntityType::Dataset)
-    } else if is(MODEL_HEADS) {
-        Some(EntityType::Model)
-    } else if is(METHOD_HEADS) {
-        Some(EntityType::Method)
-    } else {
-        None
+    // This runs on every word of every abstract: lowercase into a stack buffer and match
+    // (the compiler turns it into a switch on length and a few comparisons).
+    let mut buf = [0u8; 24];
+    match lower_ascii(word, &mut buf)? {
+        // Datasets, corpora and benchmarks.
+        "benchmark" | "benchmarks" | "challenge" | "challenges" | "collection" | "collections"
+        | "corpora" | "corporas" | "corpus" | "corpuss" | "data" | "database" | "databases"
+        | "datas" | "dataset" | "datasets" | "leaderboard" | "leaderboards" | "suite"
+        | "suites" | "test-bed" | "test-beds" | "testbed" | "testbeds" | "treebank"
+        | "treebanks" => Some(EntityType::Dataset),
+        // Trained models.
+        "assistant" | "assistants" | "chatbot" | "chatbots" | "checkpoint" | "checkpoints"
+        | "decoder" | "decoders" | "encoder" | "encoders" | "llm" | "llms" | "lm" | "lmm"
+        | "lmms" | "lms" | "mllm" | "mllms" | "model" | "models" | "network" | "networks"
+        | "vlm" | "vlms" => Some(EntityType::Model),
+        // Methods, architectures, frameworks and systems.
+        "algorithm" | "algorithms" | "approach" | "approaches" | "architecture"
+        | "architectures" | "attention" | "attentions" | "compiler" | "compilers" | "engine"
+        | "engines" | "format" | "formats" | "framework" | "frameworks" | "kernel" | "kernels"
+        | "layer" | "layers" | "library" | "librarys" | "loss" | "losses" | "mechanism"
+        | "mechanisms" | "method" | "methodology" | "methodologys" | "methods" | "module"
+        | "modules" | "objective" | "objectives" | "operator" | "operators" | "optimizer"
+        | "optimizers" | "paradigm" | "paradigms" | "pipeline" | "pipelines" | "platform"
+        | "platforms" | "policy" | "policys" | "procedure" | "procedures" | "protocol"
+        | "protocols" | "recipe" | "recipes" | "scheme" | "schemes" | "strategy" | "strategys"
+        | "system" | "systems" | "technique" | "techniques" | "tool" | "toolkit" | "toolkits"
+        | "tools" => Some(EntityType::Method),
+        _ => None,
     }
 }
 
-/// Head nouns of datasets, corpora and benchmarks.
-const DATASET_HEADS: &[&str] = &[
-    "benchmark",
-    "challenge",
-    "collection",
-    "corpora",
-    "corpus",
-    "data",
-    "database",
-    "dataset",
-    "leaderboard",
-    "suite",
-    "testbed",
-    "test-bed",
-    "treebank",
-];
-
-/// Head nouns of trained models.
-const MODEL_HEADS: &[&str] = &[
-    "assistant",
-    "chatbot",
-    "checkpoint",
-    "decoder",
-    "encoder",
-    "llm",
-    "lm",
-    "lmm",
-    "mllm",
-    "model",
-    "network",
-    "vlm",
-];
-
-/// Head nouns of methods, architectures, frameworks and systems.
-const METHOD_HEADS: &[&str] = &[
-    "algorithm",
-    "approach",
-    "architecture",
-    "attention",
-    "compiler",
-    "engine",
-    "format",
-    "framework",
-    "kernel",
-    "layer",
-    "library",
-    "loss",
-    "mechanism",
-    "method",
-    "methodology",
-    "module",
-    "objective",
-    "operator",
-    "optimizer",
-    "paradigm",
-    "pipeline",
-    "platform",
-    "policy",
-    "procedure",
-    "protocol",
-    "recipe",
-    "scheme",
-    "strategy",
-    "system",
-    "technique",
-    "toolkit",
-    "tool",
-];
+/// `word` in ASCII lowercase, in `buf`; `None` when it is not ASCII or longer than `buf`.
+pub fn lower_ascii<'a>(word: &str, buf: &'a mut [u8; 24]) -> Option<&'a str> {
+    let n = word.len();
+    if n > buf.len() || !word.is_ascii() {
+        return None;
+    }
+    for (b, c) in buf.iter_mut().zip(word.bytes()) {
+        *b = c.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..n]).ok()
+}
 
 /// Words before a name that announce a dataset: "evaluated on X", "trained on X",
 /// "benchmarks such as X".

@@ -1,0 +1,56 @@
+//! Extraction throughput on the bundled corpus: the lexicon automata and the discovery
+//! rules over every title and abstract, reported in MB/s of text on one core.
+//!
+//! Run with `cargo bench --bench extract`.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use paperkg::ingest::{IngestOptions, Records};
+use paperkg::{Extractor, Lexicon};
+
+fn corpus() -> Vec<(String, String)> {
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/samples");
+    Records::new(&[samples], IngestOptions::default())
+        .filter_map(Result::ok)
+        .map(|r| (r.title, r.abstract_text))
+        .collect()
+}
+
+fn extraction(c: &mut Criterion) {
+    let papers = corpus();
+    let bytes: usize = papers.iter().map(|(t, a)| t.len() + a.len()).sum();
+    let extractor = Extractor::new(&Lexicon::builtin());
+    let mut group = c.benchmark_group("extract");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.sample_size(20);
+    group.bench_function("bundled corpus, lexicon + discovery", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for (title, abstract_text) in &papers {
+                n += extractor.extract(title, abstract_text).len();
+            }
+            black_box(n)
+        })
+    });
+    group.bench_function("bundled corpus, lexicon only", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for (title, abstract_text) in &papers {
+                n += extractor.known(title, abstract_text).len();
+            }
+            black_box(n)
+        })
+    });
+    group.finish();
+}
+
+fn compile(c: &mut Criterion) {
+    let lexicon = Lexicon::builtin();
+    c.bench_function("compile built-in lexicon", |b| {
+        b.iter(|| black_box(Extractor::new(&lexicon)))
+    });
+}
+
+criterion_group!(benches, extraction, compile);
+criterion_main!(benches);
