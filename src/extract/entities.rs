@@ -69,8 +69,9 @@ pub fn group_mentions(mentions: &[Mention]) -> Vec<PaperEntity> {
 }
 
 /// Whether a mention names a size or checkpoint of its family (`Llama 3-8B`, `LLaMA2 70B`,
-/// `BERT-large`, `Mistral-7B-Instruct`) rather than a new version or model (`Llama 3.1`,
-/// `GPT-4o`, `Qwen-R1`): what follows the family's name is only sizes and checkpoint tags.
+/// `BERT-large`, `Mistral-7B-Instruct`) or a dataset's yearly edition (`COCO 2015`) rather
+/// than a new version or model (`Llama 3.1`, `GPT-4o`, `Qwen-R1`, `SQuAD v2.0`): what
+/// follows the family's name is only sizes, checkpoint tags or a year.
 fn is_size_variant(m: &Mention) -> bool {
     const TAGS: &[&str] = &[
         "base", "chat", "hf", "instruct", "it", "large", "medium", "small", "tiny", "xl", "xxl",
@@ -87,10 +88,17 @@ fn is_size_variant(m: &Mention) -> bool {
         .split(['-', ' ', '_'])
         .filter(|p| !p.is_empty())
         .collect();
+    let is_year = |p: &str| {
+        p.len() == 4
+            && (p.starts_with("19") || p.starts_with("20"))
+            && p.chars().all(|c| c.is_ascii_digit())
+    };
     !parts.is_empty()
-        && parts
-            .iter()
-            .all(|p| TAGS.contains(p) || crate::extract::typing::has_size(&format!("-{p}")))
+        && parts.iter().all(|p| {
+            TAGS.contains(p)
+                || crate::extract::typing::has_size(&format!("-{p}"))
+                || m.kind == EntityType::Dataset && is_year(p)
+        })
 }
 
 #[cfg(test)]
@@ -151,6 +159,17 @@ mod tests {
         ]);
         let names: Vec<&str> = got.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(names, vec!["BERT", "GPT-4", "GPT-4o"]);
+        let mut coco = m("COCO", None, "COCO");
+        coco.kind = EntityType::Dataset;
+        let mut coco15 = m("COCO 2015", Some("COCO"), "COCO 2015");
+        coco15.kind = EntityType::Dataset;
+        let mut squad2 = m("SQuAD v2.0", Some("SQuAD"), "SQuAD v2.0");
+        squad2.kind = EntityType::Dataset;
+        let mut squad = m("SQuAD", None, "SQuAD");
+        squad.kind = EntityType::Dataset;
+        let got = group_mentions(&[coco, coco15, squad, squad2]);
+        let names: Vec<&str> = got.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, vec!["COCO", "SQuAD", "SQuAD v2.0"]);
     }
 
     #[test]
