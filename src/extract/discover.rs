@@ -70,10 +70,7 @@ impl<'a> Text<'a> {
         for t in &tokens {
             let word = &text[t.start..t.end];
             heads.push(head_type(word));
-            verbs.push(
-                (4..=10).contains(&word.len())
-                    && (is_one_of(word, PROPOSE_VERBS) || is_one_of(word, NAMING_VERBS)),
-            );
+            verbs.push(typing::is_intro_verb(word));
         }
         Text {
             field,
@@ -339,75 +336,113 @@ pub fn discover(
         known.iter().map(|m| (m.kind, name_key(&m.name))).collect();
     let known_names: HashSet<String> = known.iter().map(|m| name_key(&m.name)).collect();
     let known_surfaces: HashSet<String> = known.iter().map(|m| name_key(&m.surface)).collect();
+    let found_at = find_all(&fields, &found.candidates);
+    for hit in &found_at {
+        let votes = context_votes(&fields[hit.field], hit.first, hit.last);
+        found.candidates[hit.candidate].votes.add(votes);
+    }
     for c in &mut found.candidates {
-        for f in &fields {
-            context_votes(f, c);
-        }
         c.votes.add(typing::suffix_votes(&c.name));
         // `LongLoRA` is a method like LoRA, `xLLaMA-100` a model like LLaMA.
         if let Some(kind) = known_inside(&c.name) {
             c.votes.add(Votes::one(kind, 2.0));
         }
     }
-    // Every surface of every kept candidate, longest first, so that a longer name claims
-    // its text before a shorter one inside it (`SVD-LLM` before `SVD`).
-    let mut surfaces: Vec<(&str, &Candidate, EntityType)> = Vec::new();
+    let mut kinds: Vec<Option<EntityType>> = Vec::with_capacity(found.candidates.len());
     for c in &found.candidates {
         let key = name_key(&c.name);
-        if generic.contains(&key) || known_names.contains(&key) || known_surfaces.contains(&key) {
-            continue;
-        }
         let kind = c.votes.winner();
-        if known_keys.contains(&(kind, key)) {
+        let skip = generic.contains(&key)
+            || known_names.contains(&key)
+            || known_surfaces.contains(&key)
+            || known_keys.contains(&(kind, key));
+        kinds.push((!skip).then_some(kind));
+    }
+    // Longest surfaces claim their text first: `SVD-LLM` before the `SVD` inside it.
+    let mut hits: Vec<&Hit> = found_at.iter().collect();
+    hits.sort_by_key(|h| (std::cmp::Reverse(h.range.len()), h.field, h.range.start));
+    let mut taken: Vec<(usize, Range<usize>)> = Vec::new();
+    for hit in hits {
+        let Some(kind) = kinds[hit.candidate] else {
+            continue;
+        };
+        let f = &fields[hit.field];
+        let overlaps = taken
+            .iter()
+            .any(|(tf, r)| *tf == hit.field && r.start < hit.range.end && hit.range.start < r.end);
+        if overlaps || f.is_cut(&hit.range) || f.covered.contains(&hit.range) {
             continue;
         }
-        for surface in &c.surfaces {
-            surfaces.push((surface, c, kind));
-        }
-    }
-    surfaces.sort_by_key(|(s, _, _)| std::cmp::Reverse(s.len()));
-    let mut taken: Vec<(Field, Range<usize>)> = Vec::new();
-    for (surface, c, kind) in surfaces {
-        for f in &fields {
-            occurrences(f, surface, c, kind, &mut taken, &mut out);
-        }
-    }
-    out
-}
-
-/// Adds every bounded, untaken occurrence of one of a candidate's surfaces as a mention.
-fn occurrences(
-    f: &Text<'_>,
-    surface: &str,
-    c: &Candidate,
-    kind: EntityType,
-    taken: &mut Vec<(Field, Range<usize>)>,
-    out: &mut Vec<Mention>,
-) {
-    for (start, _) in f.text.match_indices(surface) {
-        let range = start..start + surface.len();
-        if !is_bounded(f.text, range.start, range.end)
-            || f.is_cut(&range)
-            || f.covered.contains(&range)
-            || taken
-                .iter()
-                .any(|(tf, r)| *tf == f.field && r.start < range.end && range.start < r.end)
-        {
-            continue;
-        }
-        taken.push((f.field, range.clone()));
+        taken.push((hit.field, hit.range.clone()));
+        let c = &found.candidates[hit.candidate];
+        let surface = &f.text[hit.range.clone()];
         out.push(Mention {
             name: c.name.clone(),
             kind,
             family: None,
             surface: surface.to_string(),
             field: f.field,
-            byte_start: start,
-            char_start: f.text[..start].chars().count(),
+            byte_start: hit.range.start,
+            char_start: f.text[..hit.range.start].chars().count(),
             char_len: surface.chars().count(),
             proposed: c.proposed,
         });
     }
+    out
+}
+
+/// An occurrence of a candidate's surface: where it is, in bytes and tokens.
+struct Hit {
+    candidate: usize,
+    field: usize,
+    range: Range<usize>,
+    first: usize,
+    last: usize,
+}
+
+/// Every bounded occurrence of every candidate surface, found in one pass over each field's
+/// tokens: a surface can only start where a token starts.
+///
+/// # Complexity
+/// O(n·s) prefix checks for n tokens and s surfaces, most rejected on the first byte.
+fn find_all(fields: &[Text<'_>], candidates: &[Candidate]) -> Vec<Hit> {
+    let mut first_bytes = [false; 256];
+    for c in candidates {
+        for s in &c.surfaces {
+            if let Some(&b) = s.as_bytes().first() {
+                first_bytes[usize::from(b)] = true;
+            }
+        }
+    }
+    let mut hits = Vec::new();
+    for (fi, f) in fields.iter().enumerate() {
+        for (i, t) in f.tokens.iter().enumerate() {
+            if !first_bytes[usize::from(f.text.as_bytes()[t.start])] {
+                continue;
+            }
+            let rest = &f.text[t.start..];
+            for (ci, c) in candidates.iter().enumerate() {
+                for s in &c.surfaces {
+                    let end = t.start + s.len();
+                    if !rest.starts_with(s.as_str()) || !is_bounded(f.text, t.start, end) {
+                        continue;
+                    }
+                    let mut last = i;
+                    while last + 1 < f.tokens.len() && f.tokens[last + 1].start < end {
+                        last += 1;
+                    }
+                    hits.push(Hit {
+                        candidate: ci,
+                        field: fi,
+                        range: t.start..end,
+                        first: i,
+                        last,
+                    });
+                }
+            }
+        }
+    }
+    hits
 }
 
 /// Acronym definitions: named ones become candidates (or long forms of known entities);
@@ -754,11 +789,10 @@ fn listed_names(f: &Text<'_>, found: &mut Found) {
             continue;
         }
         // "we build a new benchmark, X": the first item is the paper's own.
-        let proposed = sentence_has_we(f, f.tokens[i].start)
-            && (i.saturating_sub(3)..i).any(|k| {
-                let w = f.word(k).to_ascii_lowercase();
-                w == "a" || w == "new" || w == "our" || w == "novel"
-            });
+        let proposed = || {
+            (i.saturating_sub(3)..i).any(|k| is_one_of(f.word(k), &["a", "new", "our", "novel"]))
+                && sentence_has_we(f, f.tokens[i].start)
+        };
         let mut items = 0;
         while j < n && items < 12 {
             let known_end = (j..n.min(j + 6))
@@ -773,7 +807,7 @@ fn listed_names(f: &Text<'_>, found: &mut Found) {
             // capitalise every word, so there an item needs a name-shaped word.
             let namelike = (j..=end).any(|k| is_namelike(f.word(k)));
             if let Some(name) = name.filter(|_| namelike || end > j && f.field == Field::Abstract) {
-                found.add(name, Votes::one(kind, 3.0), proposed && items == 0);
+                found.add(name, Votes::one(kind, 3.0), items == 0 && proposed());
             }
             items += 1;
             let gap = f.gap_after(end);
@@ -826,8 +860,12 @@ fn shaped_names(f: &Text<'_>, found: &mut Found, generic: &HashSet<String>) {
 /// (`Zero-Shot`), a word and a number (`Top-2`), a two-letter code, a quantity (`8-GPU`,
 /// `12.5Hz`, `54%`), all lowercase (`kaplan2020scaling`, a citation key) or LaTeX glue.
 fn is_namelike(word: &str) -> bool {
-    // Cheap rejection first: most words have no capital.
-    if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase())
+    // Cheap rejections first: most words have no capital, or only a first one.
+    if word.is_ascii()
+        && !word
+            .bytes()
+            .skip(1)
+            .any(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
         || !word.chars().any(char::is_uppercase)
     {
         return false;
@@ -919,44 +957,32 @@ fn mark_proposed_known(found: &Found, known: &mut [Mention]) {
     }
 }
 
-/// Adds the votes of every context a candidate appears in: head nouns after it, verbs and
-/// prepositions before it.
-fn context_votes(f: &Text<'_>, c: &mut Candidate) {
-    let first_word = c.name.split([' ']).next().unwrap_or_default().to_string();
-    let last_word = c.name.rsplit([' ']).next().unwrap_or_default().to_string();
-    for i in 0..f.tokens.len() {
-        if f.word(i) != first_word {
-            continue;
+/// The votes of one occurrence's context (tokens `i..=end`): head nouns after it, verbs
+/// and prepositions before it, appositions and coordinations.
+fn context_votes(f: &Text<'_>, i: usize, end: usize) -> Votes {
+    let mut votes = Votes::default();
+    votes.add(head_votes_after(f, end, 2.0));
+    votes.add(apposition_votes(f, end));
+    votes.add(head_votes_before(f, i));
+    votes.add(coordination_votes(f, i, end));
+    if i > 0 {
+        let prev = f.word(i - 1).to_ascii_lowercase();
+        if typing::is_model_verb(&prev) {
+            votes.add(Votes::one(EntityType::Model, 2.0));
         }
-        let mut end = i;
-        while end < f.tokens.len() && f.word(end) != last_word && end < i + 6 {
-            end += 1;
-        }
-        if end >= f.tokens.len() {
-            continue;
-        }
-        c.votes.add(head_votes_after(f, end, 2.0));
-        c.votes.add(apposition_votes(f, end));
-        c.votes.add(head_votes_before(f, i));
-        c.votes.add(coordination_votes(f, i, end));
-        if i > 0 {
-            let prev = f.word(i - 1).to_ascii_lowercase();
-            if typing::is_model_verb(&prev) {
-                c.votes.add(Votes::one(EntityType::Model, 2.0));
+        if prev == "on" || prev == "across" {
+            let start = f.sentence_start(i);
+            if (start..i).any(|k| typing::is_dataset_verb(f.word(k))) {
+                votes.add(Votes::one(EntityType::Dataset, 2.0));
             }
-            if prev == "on" || prev == "across" {
-                let start = f.sentence_start(i);
-                if (start..i).any(|k| typing::is_dataset_verb(f.word(k))) {
-                    c.votes.add(Votes::one(EntityType::Dataset, 2.0));
-                }
-            }
-            if prev == "the" || prev == "a" {
-                if let Some(kind) = f.head(i.saturating_sub(2)) {
-                    c.votes.add(Votes::one(kind, 1.0));
-                }
+        }
+        if prev == "the" || prev == "a" {
+            if let Some(kind) = f.head(i.saturating_sub(2)) {
+                votes.add(Votes::one(kind, 1.0));
             }
         }
     }
+    votes
 }
 
 /// Votes of a head noun just before token `i`: "system SecRepair", "a foundation model

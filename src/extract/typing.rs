@@ -47,38 +47,40 @@ impl Votes {
 /// `framework`, `algorithm` → method. Case-insensitive; plurals accepted.
 pub fn head_type(word: &str) -> Option<EntityType> {
     // This runs on every word of every abstract: lowercase into a stack buffer and match
-    // (the compiler turns it into a switch on length and a few comparisons).
+    // bytes (the compiler turns it into a switch on length and a few comparisons).
     let mut buf = [0u8; 24];
     match lower_ascii(word, &mut buf)? {
         // Datasets, corpora and benchmarks.
-        "benchmark" | "benchmarks" | "challenge" | "challenges" | "collection" | "collections"
-        | "corpora" | "corporas" | "corpus" | "corpuss" | "data" | "database" | "databases"
-        | "datas" | "dataset" | "datasets" | "leaderboard" | "leaderboards" | "suite"
-        | "suites" | "test-bed" | "test-beds" | "testbed" | "testbeds" | "treebank"
-        | "treebanks" => Some(EntityType::Dataset),
+        b"benchmark" | b"benchmarks" | b"challenge" | b"challenges" | b"collection"
+        | b"collections" | b"corpora" | b"corpus" | b"data" | b"database" | b"databases"
+        | b"dataset" | b"datasets" | b"leaderboard" | b"leaderboards" | b"suite" | b"suites"
+        | b"test-bed" | b"test-beds" | b"testbed" | b"testbeds" | b"treebank" | b"treebanks" => {
+            Some(EntityType::Dataset)
+        }
         // Trained models.
-        "assistant" | "assistants" | "chatbot" | "chatbots" | "checkpoint" | "checkpoints"
-        | "decoder" | "decoders" | "encoder" | "encoders" | "llm" | "llms" | "lm" | "lmm"
-        | "lmms" | "lms" | "mllm" | "mllms" | "model" | "models" | "network" | "networks"
-        | "vlm" | "vlms" => Some(EntityType::Model),
+        b"assistant" | b"assistants" | b"chatbot" | b"chatbots" | b"checkpoint"
+        | b"checkpoints" | b"decoder" | b"decoders" | b"encoder" | b"encoders" | b"llm"
+        | b"llms" | b"lm" | b"lmm" | b"lmms" | b"lms" | b"mllm" | b"mllms" | b"model"
+        | b"models" | b"network" | b"networks" | b"vlm" | b"vlms" => Some(EntityType::Model),
         // Methods, architectures, frameworks and systems.
-        "algorithm" | "algorithms" | "approach" | "approaches" | "architecture"
-        | "architectures" | "attention" | "attentions" | "compiler" | "compilers" | "engine"
-        | "engines" | "format" | "formats" | "framework" | "frameworks" | "kernel" | "kernels"
-        | "layer" | "layers" | "library" | "librarys" | "loss" | "losses" | "mechanism"
-        | "mechanisms" | "method" | "methodology" | "methodologys" | "methods" | "module"
-        | "modules" | "objective" | "objectives" | "operator" | "operators" | "optimizer"
-        | "optimizers" | "paradigm" | "paradigms" | "pipeline" | "pipelines" | "platform"
-        | "platforms" | "policy" | "policys" | "procedure" | "procedures" | "protocol"
-        | "protocols" | "recipe" | "recipes" | "scheme" | "schemes" | "strategy" | "strategys"
-        | "system" | "systems" | "technique" | "techniques" | "tool" | "toolkit" | "toolkits"
-        | "tools" => Some(EntityType::Method),
+        b"algorithm" | b"algorithms" | b"approach" | b"approaches" | b"architecture"
+        | b"architectures" | b"attention" | b"attentions" | b"compiler" | b"compilers"
+        | b"engine" | b"engines" | b"format" | b"formats" | b"framework" | b"frameworks"
+        | b"kernel" | b"kernels" | b"layer" | b"layers" | b"libraries" | b"library" | b"loss"
+        | b"losses" | b"mechanism" | b"mechanisms" | b"method" | b"methodologies"
+        | b"methodology" | b"methods" | b"module" | b"modules" | b"objective" | b"objectives"
+        | b"operator" | b"operators" | b"optimizer" | b"optimizers" | b"paradigm"
+        | b"paradigms" | b"pipeline" | b"pipelines" | b"platform" | b"platforms" | b"policies"
+        | b"policy" | b"procedure" | b"procedures" | b"protocol" | b"protocols" | b"recipe"
+        | b"recipes" | b"scheme" | b"schemes" | b"strategies" | b"strategy" | b"system"
+        | b"systems" | b"technique" | b"techniques" | b"tool" | b"toolkit" | b"toolkits"
+        | b"tools" => Some(EntityType::Method),
         _ => None,
     }
 }
 
 /// `word` in ASCII lowercase, in `buf`; `None` when it is not ASCII or longer than `buf`.
-pub fn lower_ascii<'a>(word: &str, buf: &'a mut [u8; 24]) -> Option<&'a str> {
+pub fn lower_ascii<'a>(word: &str, buf: &'a mut [u8; 24]) -> Option<&'a [u8]> {
     let n = word.len();
     if n > buf.len() || !word.is_ascii() {
         return None;
@@ -86,7 +88,45 @@ pub fn lower_ascii<'a>(word: &str, buf: &'a mut [u8; 24]) -> Option<&'a str> {
     for (b, c) in buf.iter_mut().zip(word.bytes()) {
         *b = c.to_ascii_lowercase();
     }
-    std::str::from_utf8(&buf[..n]).ok()
+    Some(&buf[..n])
+}
+
+/// Whether a word introduces a name that follows it: "propose", "introduces", "called".
+pub fn is_intro_verb(word: &str) -> bool {
+    let mut buf = [0u8; 24];
+    matches!(
+        lower_ascii(word, &mut buf),
+        Some(
+            b"build"
+                | b"builds"
+                | b"construct"
+                | b"constructs"
+                | b"contribute"
+                | b"contributes"
+                | b"create"
+                | b"creates"
+                | b"curate"
+                | b"curates"
+                | b"design"
+                | b"designs"
+                | b"develop"
+                | b"developed"
+                | b"develops"
+                | b"introduce"
+                | b"introduces"
+                | b"present"
+                | b"presents"
+                | b"propose"
+                | b"proposes"
+                | b"release"
+                | b"releases"
+                | b"called"
+                | b"coined"
+                | b"dubbed"
+                | b"named"
+                | b"termed"
+        )
+    )
 }
 
 /// Words before a name that announce a dataset: "evaluated on X", "trained on X",
@@ -211,6 +251,9 @@ mod tests {
         assert_eq!(head_type("framework"), Some(EntityType::Method));
         assert_eq!(head_type("results"), None);
         assert_eq!(head_type("the"), None);
+        assert_eq!(head_type("libraries"), Some(EntityType::Method));
+        assert_eq!(head_type("Strategies"), Some(EntityType::Method));
+        assert!(is_intro_verb("Introduces") && is_intro_verb("dubbed") && !is_intro_verb("use"));
     }
 
     #[test]
