@@ -590,3 +590,55 @@ LoRA\tmethod\tLow-Rank Adaptation\t\t\n";
         assert!(ex.extract("", "").is_empty());
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Every short string over an alphabet of characters that trip up slicing and rules
+    /// (multi-byte letters, hyphens, parentheses, LaTeX, digits, capitals) goes through
+    /// the whole extractor without a panic, and every mention points at its surface.
+    #[test]
+    fn no_panic_on_tricky_text() {
+        let extractor = Extractor::new(&Lexicon::builtin());
+        let alphabet = [
+            "A",
+            "é",
+            "Ü",
+            "-",
+            "(",
+            ")",
+            ":",
+            " ",
+            "s",
+            "7B",
+            "\\%",
+            "_{",
+            "}",
+            "GPT-4",
+            "🙂",
+            "we propose ",
+            "LLM",
+            ".",
+            ",",
+            "ب",
+            "2014",
+            "'",
+        ];
+        let mut texts = Vec::new();
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    texts.push(format!("{a}{b}{c}"));
+                    texts.push(format!("X{a}{b} (Y{c}Z) {c}{a}"));
+                }
+            }
+        }
+        for t in &texts {
+            for m in extractor.extract(t, t) {
+                assert_eq!(&t[m.byte_start..m.byte_start + m.surface.len()], m.surface);
+                assert_eq!(t[..m.byte_start].chars().count(), m.char_start);
+            }
+        }
+    }
+}

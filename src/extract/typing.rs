@@ -180,24 +180,25 @@ pub fn is_model_verb(word: &str) -> bool {
 pub fn suffix_votes(name: &str) -> Votes {
     let lower = name.to_ascii_lowercase();
     let ends = |suffixes: &[&str]| suffixes.iter().any(|s| lower.ends_with(s));
-    let year = lower.len() >= 5
-        && lower[lower.len() - 4..].chars().all(|c| c.is_ascii_digit())
-        && (lower[lower.len() - 4..].starts_with("19")
-            || lower[lower.len() - 4..].starts_with("20"));
+    let bytes = lower.as_bytes();
+    let year = bytes.len() >= 5 && {
+        let tail = &bytes[bytes.len() - 4..];
+        tail.iter().all(u8::is_ascii_digit) && (tail.starts_with(b"19") || tail.starts_with(b"20"))
+    };
     if has_size(&lower) {
         Votes::one(EntityType::Model, 2.0)
-    } else if year {
-        Votes::one(EntityType::Dataset, 1.5)
-    } else if ends(&[
-        "bench",
-        "benchmark",
-        "eval",
-        "qa",
-        "corpus",
-        "set",
-        "data",
-        "instruct",
-    ]) {
+    } else if year
+        || ends(&[
+            "bench",
+            "benchmark",
+            "eval",
+            "qa",
+            "corpus",
+            "set",
+            "data",
+            "instruct",
+        ])
+    {
         Votes::one(EntityType::Dataset, 1.5)
     } else if ends(&["llm", "gpt", "bert", "lm", "t5", "llama", "vlm", "net"]) {
         Votes::one(EntityType::Model, 1.0)
@@ -280,6 +281,9 @@ mod tests {
             EntityType::Model
         );
         assert_eq!(suffix_votes("CoNLL-2003").winner(), EntityType::Dataset);
+        // Non-ASCII names are sliced by bytes, never inside a character.
+        assert_eq!(suffix_votes("Ünï2024é"), Votes::default());
+        assert_eq!(suffix_votes("Модель-2024").winner(), EntityType::Dataset);
         assert!(!has_size("gpt-4"));
         assert!(!has_size("gpt-3.5"));
     }
