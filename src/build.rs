@@ -1,11 +1,12 @@
 //! The build pipeline: ingest → extract → graph → export, streamed in batches.
 //!
-//! Records are read one batch at a time; each new paper's entities are extracted in
-//! parallel (rayon), then papers, provenance and mentions go to the SQLite writer (one
-//! transaction) and into the [`KnowledgeGraph`], in input order. Abstracts are never kept
-//! beyond their batch, so memory stays bounded by the batch size and the graph. At the end
-//! the co-mention edges are added, the database is committed and renamed into place, and
-//! the DOT file is written.
+//! Records are read one batch at a time; each new paper's entities are extracted, and the
+//! typed relations among them found ([`relations::analyse`], one pass over its sentences),
+//! in parallel (rayon). Then papers, provenance, mentions and evidence go to the SQLite
+//! writer (one transaction) and into the [`KnowledgeGraph`], in input order. Abstracts are
+//! never kept beyond their batch, so memory stays bounded by the batch size and the graph.
+//! At the end the entity → entity edges are added, the database is committed and renamed
+//! into place, and the DOT file is written.
 //!
 //! This module does no terminal output: problems and progress go to a [`Observer`]
 //! supplied by the caller.
@@ -19,7 +20,8 @@ use crate::export::dot::{self, DotOptions, DotOutput};
 use crate::export::sqlite::{BuildInfo, SqliteWriter};
 use crate::export::ExportError;
 use crate::extract::{EntityType, Extractor, Mention};
-use crate::graph::{Edge, KnowledgeGraph, Node, PaperSlot};
+use crate::graph::relations::{self, Relations};
+use crate::graph::{Edge, EntityRelation, KnowledgeGraph, Node, PaperSlot};
 use crate::ingest::{IngestError, IngestOptions, Record, Records};
 
 /// File name of the database inside the output folder.
@@ -90,12 +92,18 @@ pub struct BuildSummary {
     pub problems: usize,
     /// Entities per type, in [`EntityType::ALL`] order.
     pub entities_by_type: Vec<(EntityType, usize)>,
+    /// Entities no paper names, known only as the family of a variant (included above).
+    pub family_only: usize,
     /// Mentions recorded.
     pub mentions: usize,
     /// paper → entity edges.
     pub mention_edges: usize,
     /// entity – entity co-mention edges.
     pub co_mention_edges: usize,
+    /// Typed entity → entity edges (variant_of, based_on, trained_on, evaluated_on).
+    pub relation_edges: usize,
+    /// Evidence rows written (sentences supporting a relation).
+    pub evidence: usize,
     /// Wall time.
     pub elapsed: Duration,
     /// Path of the database written.
@@ -226,6 +234,7 @@ struct Counts {
     duplicates: usize,
     problems: usize,
     mentions: usize,
+    evidence: usize,
 }
 
 /// Adds one batch: identity and dedup in input order, extraction in parallel, then writes.
@@ -242,25 +251,33 @@ fn add_batch(
         let slot = graph.add_paper(&key, &record.title);
         slots.push((key, slot));
     }
-    let extracted: Vec<Option<Vec<Mention>>> = batch
+    let extracted: Vec<Option<(Vec<Mention>, Relations)>> = batch
         .par_iter()
         .zip(slots.par_iter())
         .map(|(record, (_, slot))| match slot {
-            PaperSlot::New(_) => Some(extractor.extract(&record.title, &record.abstract_text)),
+            PaperSlot::New(_) => {
+                let mentions = extractor.extract(&record.title, &record.abstract_text);
+                let found = relations::analyse(&record.title, &record.abstract_text, &mentions);
+                Some((mentions, found))
+            }
             PaperSlot::Duplicate(_) => None,
         })
         .collect();
-    for ((record, (key, slot)), mentions) in batch.iter().zip(&slots).zip(extracted) {
+    for ((record, (key, slot)), analysed) in batch.iter().zip(&slots).zip(extracted) {
         counts.records += 1;
-        match (*slot, mentions) {
-            (PaperSlot::New(ordinal), Some(mentions)) => {
+        match (*slot, analysed) {
+            (PaperSlot::New(ordinal), Some((mentions, found))) => {
                 writer.add_paper(ordinal, key, record)?;
                 writer.add_provenance(ordinal, &record.source)?;
-                let refs = graph.add_mentions(key, &mentions);
-                for (mention, entity) in mentions.iter().zip(&refs) {
+                let added = graph.add_paper_relations(key, &mentions, &found);
+                for (mention, entity) in mentions.iter().zip(&added.entities) {
                     writer.add_mention(ordinal, entity.ordinal, mention)?;
                 }
+                for evidence in &added.evidence {
+                    writer.add_evidence(ordinal, evidence)?;
+                }
                 counts.mentions += mentions.len();
+                counts.evidence += added.evidence.len();
             }
             (PaperSlot::Duplicate(ordinal), _) | (PaperSlot::New(ordinal), None) => {
                 writer.add_provenance(ordinal, &record.source)?;
@@ -281,17 +298,24 @@ fn summarise(
     drawn: &DotOutput,
 ) -> BuildSummary {
     let mut by_type = [0usize; 3];
+    let mut family_only = 0;
     for node in graph.graph.node_weights() {
         if let Node::Entity(e) = node {
             by_type[e.kind as usize] += 1;
+            family_only += usize::from(e.papers == 0);
         }
     }
     let mut mention_edges = 0;
     let mut co_mention_edges = 0;
+    let mut relation_edges = 0;
     for edge in graph.graph.edge_weights() {
         match edge {
-            Edge::Mentions { .. } => mention_edges += 1,
-            Edge::CoMentioned { .. } => co_mention_edges += 1,
+            Edge::PaperToEntity { .. } => mention_edges += 1,
+            Edge::EntityToEntity {
+                relation: EntityRelation::CoMentioned,
+                ..
+            } => co_mention_edges += 1,
+            Edge::EntityToEntity { .. } => relation_edges += 1,
         }
     }
     BuildSummary {
@@ -301,9 +325,12 @@ fn summarise(
         duplicates: counts.duplicates,
         problems: counts.problems,
         entities_by_type: EntityType::ALL.iter().copied().zip(by_type).collect(),
+        family_only,
         mentions: counts.mentions,
         mention_edges,
         co_mention_edges,
+        relation_edges,
+        evidence: counts.evidence,
         elapsed,
         database,
         dot_path,

@@ -9,6 +9,8 @@
 //! * [`graph`] assembles papers, entities, mention edges and co-mention edges into a
 //!   petgraph [`graph::KnowledgeGraph`].
 //! * [`export`] writes the SQLite database and Graphviz DOT files.
+//! * [`store`] reads a built database back (read-only) for the explore commands: name
+//!   resolution, evidence sentences, and the entity graph loaded into petgraph.
 //!
 //! [`build`] drives the stages end to end for the `paperkg build` command. The
 //! command-line interface itself lives in the binary; this library never sees clap types.
@@ -19,6 +21,8 @@ pub mod export;
 pub mod extract;
 pub mod graph;
 pub mod ingest;
+pub mod store;
+pub mod synth;
 
 pub use extract::{EntityType, Extractor, Lexicon, Mention};
 pub use graph::KnowledgeGraph;

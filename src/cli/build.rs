@@ -143,16 +143,27 @@ fn write_summary(out: &mut impl Write, s: &BuildSummary) -> std::io::Result<()> 
     )?;
     writeln!(
         out,
-        "  entities   {} ({})",
+        "  entities   {} ({}{})",
         thousands(entities),
-        by_type.join(", ")
+        by_type.join(", "),
+        if s.family_only > 0 {
+            format!("; {} known only as families", thousands(s.family_only))
+        } else {
+            String::new()
+        }
     )?;
     writeln!(out, "  mentions   {}", thousands(s.mentions))?;
     writeln!(
         out,
-        "  edges      {} paper→entity, {} co-mention",
+        "  edges      {} paper→entity, {} co-mention, {} typed entity→entity",
         thousands(s.mention_edges),
-        thousands(s.co_mention_edges)
+        thousands(s.co_mention_edges),
+        thousands(s.relation_edges)
+    )?;
+    writeln!(
+        out,
+        "  evidence   {} sentence(s) behind the relations",
+        thousands(s.evidence)
     )?;
     writeln!(out, "  database   {}", s.database.display())?;
     let drawn = if s.dot.dropped_nodes > 0 {
@@ -185,9 +196,12 @@ fn summary_json(s: &BuildSummary) -> serde_json::Value {
         "duplicates": s.duplicates,
         "problems": s.problems,
         "entities_by_type": by_type,
+        "family_only": s.family_only,
         "mentions": s.mentions,
         "mention_edges": s.mention_edges,
         "co_mention_edges": s.co_mention_edges,
+        "relation_edges": s.relation_edges,
+        "evidence": s.evidence,
         "elapsed_ms": s.elapsed.as_millis() as u64,
         "database": s.database.display().to_string(),
         "dot": s.dot_path.display().to_string(),

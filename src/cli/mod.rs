@@ -6,8 +6,17 @@
 mod build;
 mod eval;
 pub mod exit;
+mod explain;
+mod explore;
 mod extract;
+mod neighbors;
+mod papers;
+mod path;
+mod related;
+mod show;
 mod stats;
+mod synth;
+mod top;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,7 +27,7 @@ use clap::{Parser, Subcommand};
 /// datasets, exported as SQLite and Graphviz DOT.
 #[derive(Debug, Parser)]
 #[command(name = "paperkg", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 success, 1 error, 2 usage error.")]
+#[command(after_help = exit::EXIT_CODES_HELP)]
 pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
@@ -36,6 +45,22 @@ pub enum Command {
     Extract(extract::ExtractArgs),
     /// Score extraction against a gold standard (default: the bundled dev set).
     Eval(eval::EvalArgs),
+    /// Show an entity's card: type, aliases, family, variants, papers, strongest relations.
+    Show(show::ShowArgs),
+    /// List the entities within N hops of one.
+    Neighbors(neighbors::NeighborsArgs),
+    /// Find the shortest connection between two entities, each hop with its sentence.
+    Path(path::PathArgs),
+    /// Rank entities by papers, degree or PageRank.
+    Top(top::TopArgs),
+    /// List the entities most associated with one, by PMI.
+    Related(related::RelatedArgs),
+    /// List the papers naming an entity, with the relation and sentence.
+    Papers(papers::PapersArgs),
+    /// Show every piece of evidence linking two entities.
+    Explain(explain::ExplainArgs),
+    /// Write a deterministic synthetic corpus (arXiv JSON Lines) for benchmarks.
+    Synth(synth::SynthArgs),
 }
 
 /// Default output folder.
@@ -54,6 +79,14 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(args),
         Command::Extract(args) => extract::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Show(args) => show::run(args),
+        Command::Neighbors(args) => neighbors::run(args),
+        Command::Path(args) => path::run(args),
+        Command::Top(args) => top::run(args),
+        Command::Related(args) => related::run(args),
+        Command::Papers(args) => papers::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Synth(args) => synth::run(args),
     }
 }
 

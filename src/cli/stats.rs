@@ -61,16 +61,27 @@ fn write_stats(out: &mut impl Write, db: &std::path::Path, s: &DbStats) -> std::
     )?;
     writeln!(
         out,
-        "  entities   {} ({})",
+        "  entities   {} ({}{})",
         thousands(entities),
-        by_type.join(", ")
+        by_type.join(", "),
+        if s.family_only > 0 {
+            format!("; {} known only as families", thousands(s.family_only))
+        } else {
+            String::new()
+        }
     )?;
     writeln!(out, "  mentions   {}", thousands(s.mentions))?;
     writeln!(
         out,
-        "  edges      {} paper→entity, {} co-mention",
+        "  edges      {} paper→entity, {} co-mention, {} typed entity→entity",
         thousands(s.mention_edges),
-        thousands(s.co_mention_edges)
+        thousands(s.co_mention_edges),
+        thousands(s.relation_edges)
+    )?;
+    writeln!(
+        out,
+        "  evidence   {} sentence(s) behind the relations",
+        thousands(s.evidence)
     )?;
     Ok(())
 }

@@ -1,14 +1,16 @@
 //! Graphviz DOT rendering of the knowledge graph, or of one entity's neighbourhood.
 //!
 //! [`to_dot`] chooses the nodes to show ([`DotOptions`]), builds a graphviz-rust
-//! [`Graph`](graphviz_rust::dot_structures::Graph) and prints it; [`write_dot`] writes the
+//! [`graphviz_rust::dot_structures::Graph`] and prints it; [`write_dot`] writes the
 //! text to a file atomically. Papers are grey notes labelled with their (wrapped,
 //! truncated) title; models are light blue ellipses, methods pale green boxes, datasets
-//! gold cylinders. `mentions` edges run paper → entity, thicker for more mentions;
-//! `co_mentioned` edges are undirected dashed lines labelled with the number of shared
-//! papers (when more than one); where they are too dense for `dot` to lay out, only each
-//! entity's strongest few are drawn. A graph label says what is shown, and what was left
-//! out.
+//! gold cylinders. Paper → entity arrows are coloured by relation (proposes, uses,
+//! evaluates_on, compares_with, mentions; one arrow per pair, the strongest relation),
+//! thicker for more mentions; typed entity → entity arrows (variant_of, based_on,
+//! trained_on, evaluated_on) each have their own colour and style; `co_mentioned` edges
+//! are undirected dashed lines labelled with the number of shared papers (when more than
+//! one); where they are too dense for `dot` to lay out, only each entity's strongest few
+//! are drawn. A graph label says what is shown, the key, and what was left out.
 //!
 //! The layout attributes (`rankdir=LR`, `overlap=false`) suit `dot`, which lays out a few
 //! hundred nodes in seconds.
@@ -35,7 +37,9 @@ use petgraph::Direction;
 use super::atomic::write_atomic;
 use super::ExportError;
 use crate::extract::EntityType;
-use crate::graph::{Edge, EntityNode, KnowledgeGraph, Node, PaperNode};
+use crate::graph::{
+    Edge, EntityNode, EntityRelation, KnowledgeGraph, Node, PaperNode, PaperRelation,
+};
 
 /// Characters per line of a paper label.
 const TITLE_WIDTH: usize = 40;
@@ -258,9 +262,25 @@ fn order_key(graph: &KnowledgeGraph, ix: NodeIndex) -> (u8, usize) {
 /// Whether an edge is drawn (and followed) under `options`.
 fn edge_shown(edge: &Edge, options: &DotOptions) -> bool {
     match *edge {
-        Edge::Mentions { .. } => options.include_papers,
-        Edge::CoMentioned { papers } => papers >= options.min_co_mentions,
+        Edge::PaperToEntity { .. } => options.include_papers,
+        Edge::EntityToEntity {
+            relation: EntityRelation::CoMentioned,
+            support,
+            ..
+        } => support >= options.min_co_mentions,
+        Edge::EntityToEntity { .. } => true,
     }
+}
+
+/// Whether an edge is a co-mention (the only kind that is thinned).
+fn is_co_mention(edge: &Edge) -> bool {
+    matches!(
+        edge,
+        Edge::EntityToEntity {
+            relation: EntityRelation::CoMentioned,
+            ..
+        }
+    )
 }
 
 fn select(graph: &KnowledgeGraph, options: &DotOptions) -> Selection {
@@ -362,7 +382,7 @@ fn cap(
     for &(ix, p) in &papers {
         let (mut linked, mut count) = (0, 0);
         for e in g.edges_directed(ix, Direction::Outgoing) {
-            if let Edge::Mentions { count: c } = e.weight() {
+            if let Edge::PaperToEntity { count: c, .. } = e.weight() {
                 if kept.contains(&e.target()) {
                     linked += 1;
                     count += c;
@@ -419,7 +439,9 @@ fn pen_width(n: usize, max: f64) -> Id {
 fn choose_edges(graph: &KnowledgeGraph, options: &DotOptions, selection: &Selection) -> EdgeChoice {
     let g = &graph.graph;
     let kept: HashSet<NodeIndex> = selection.nodes.iter().copied().collect();
-    let mut mentions = Vec::new();
+    let mut mentions: Vec<(NodeIndex, NodeIndex, Edge, EdgeIndex)> = Vec::new();
+    let mut mention_at: HashMap<(NodeIndex, NodeIndex), usize> = HashMap::new();
+    let mut typed = Vec::new();
     let mut co = Vec::new();
     for e in g.edge_references() {
         let (a, b) = (e.source(), e.target());
@@ -427,8 +449,26 @@ fn choose_edges(graph: &KnowledgeGraph, options: &DotOptions, selection: &Select
             continue;
         }
         match *e.weight() {
-            Edge::Mentions { .. } => mentions.push((a, b, *e.weight(), e.id())),
-            Edge::CoMentioned { .. } => {
+            Edge::PaperToEntity { relation, .. } => {
+                // One arrow per paper and entity: the strongest relation (first in order).
+                match mention_at.get(&(a, b)).and_then(|&i| mentions.get_mut(i)) {
+                    Some(slot) => {
+                        if let Edge::PaperToEntity { relation: r, .. } = slot.2 {
+                            if relation < r {
+                                *slot = (a, b, *e.weight(), e.id());
+                            }
+                        }
+                    }
+                    None => {
+                        mention_at.insert((a, b), mentions.len());
+                        mentions.push((a, b, *e.weight(), e.id()));
+                    }
+                }
+            }
+            Edge::EntityToEntity { .. } if !is_co_mention(e.weight()) => {
+                typed.push((a, b, *e.weight(), e.id()))
+            }
+            Edge::EntityToEntity { .. } => {
                 let (a, b) = if order_key(graph, b) < order_key(graph, a) {
                     (b, a)
                 } else {
@@ -438,11 +478,27 @@ fn choose_edges(graph: &KnowledgeGraph, options: &DotOptions, selection: &Select
             }
         }
     }
+    // One line per pair of entities: the most specific typed relation stands for the
+    // others and for the co-mention (Graphviz loses some of several `constraint=false`
+    // edges between the same two nodes).
+    typed.sort_by_key(|&(a, b, w, _)| {
+        let rank = match w {
+            Edge::EntityToEntity { relation, .. } => relation as usize,
+            Edge::PaperToEntity { .. } => usize::MAX,
+        };
+        (a.min(b), a.max(b), rank)
+    });
+    typed.dedup_by_key(|&mut (a, b, _, _)| (a.min(b), a.max(b)));
+    let typed_pairs: HashSet<(NodeIndex, NodeIndex)> = typed
+        .iter()
+        .map(|&(a, b, _, _)| (a.min(b), a.max(b)))
+        .collect();
+    co.retain(|&(a, b, _, _)| !typed_pairs.contains(&(a.min(b), a.max(b))));
     let co_total = co.len();
     if co_total > CO_MENTION_BUDGET.saturating_mul(selection.nodes.len()) {
         let strength = |w: &Edge| match *w {
-            Edge::CoMentioned { papers } => papers,
-            Edge::Mentions { count } => count,
+            Edge::EntityToEntity { support, .. } => support,
+            Edge::PaperToEntity { count, .. } => count,
         };
         // (strength, other end's order key, edge): strongest first.
         type Ranked = (Reverse<usize>, (u8, usize), EdgeIndex);
@@ -468,6 +524,7 @@ fn choose_edges(graph: &KnowledgeGraph, options: &DotOptions, selection: &Select
     let co_drawn = co.len();
     let mut edges: Vec<(NodeIndex, NodeIndex, Edge)> = mentions
         .into_iter()
+        .chain(typed)
         .chain(co)
         .map(|(a, b, w, _)| (a, b, w))
         .collect();
@@ -547,11 +604,32 @@ fn build_graph(
 
     for &(a, b, weight) in &choice.edges {
         let attributes = match weight {
-            Edge::Mentions { count } => vec![
-                attr("penwidth", pen_width(count, 4.0)),
-                attr("color", plain("grey45")),
-            ],
-            Edge::CoMentioned { papers } => {
+            Edge::PaperToEntity { relation, count } => {
+                let (color, style) = paper_edge_style(relation);
+                vec![
+                    attr("penwidth", pen_width(count, 4.0)),
+                    attr("color", plain(color)),
+                    attr("style", plain(style)),
+                ]
+            }
+            Edge::EntityToEntity {
+                relation, support, ..
+            } if relation != EntityRelation::CoMentioned => {
+                let (color, style, head) = entity_edge_style(relation);
+                let mut attrs = vec![
+                    attr("color", plain(color)),
+                    attr("style", plain(style)),
+                    attr("arrowhead", plain(head)),
+                    attr("penwidth", pen_width(support, 4.0)),
+                ];
+                if options.include_papers {
+                    attrs.push(attr("constraint", plain("false")));
+                }
+                attrs
+            }
+            Edge::EntityToEntity {
+                support: papers, ..
+            } => {
                 let mut attrs = vec![
                     attr("dir", plain("none")),
                     attr("style", plain("dashed")),
@@ -587,6 +665,28 @@ fn build_graph(
         nodes,
         edge_count,
     )
+}
+
+/// Colour and style of a paper → entity arrow.
+fn paper_edge_style(relation: PaperRelation) -> (&'static str, &'static str) {
+    match relation {
+        PaperRelation::Proposes => ("darkgreen", "bold"),
+        PaperRelation::Uses => ("grey25", "solid"),
+        PaperRelation::EvaluatesOn => ("darkorange", "solid"),
+        PaperRelation::ComparesWith => ("firebrick", "dashed"),
+        PaperRelation::Mentions => ("grey65", "solid"),
+    }
+}
+
+/// Colour, style and arrowhead of a typed entity → entity arrow.
+fn entity_edge_style(relation: EntityRelation) -> (&'static str, &'static str, &'static str) {
+    match relation {
+        EntityRelation::VariantOf => ("purple", "solid", "empty"),
+        EntityRelation::BasedOn => ("sienna", "bold", "normal"),
+        EntityRelation::TrainedOn => ("darkorange3", "dotted", "normal"),
+        EntityRelation::EvaluatedOn => ("darkgoldenrod", "dotted", "normal"),
+        EntityRelation::CoMentioned => ("steelblue", "dashed", "none"),
+    }
 }
 
 /// The graph label: what is shown, the key, and what was left out.
@@ -631,13 +731,19 @@ fn legend(
     if options.include_papers {
         lines.push("note = paper, ellipse = model, box = method, cylinder = dataset".to_string());
         lines.push(
-            "arrow = mentions (width: count); dashed = co-mentioned (label: shared papers if > 1)"
+            "paper arrows: green bold = proposes, dark = uses, orange = evaluates_on, red dashed = \
+             compares_with, grey = mentions (width: count)"
                 .to_string(),
         );
     } else {
         lines.push("ellipse = model, box = method, cylinder = dataset".to_string());
-        lines.push("dashed = co-mentioned (label: shared papers if > 1)".to_string());
     }
+    lines.push(
+        "entity arrows: purple hollow = variant_of, brown bold = based_on, dotted orange = \
+         trained_on, dotted gold = evaluated_on; blue dashed = co-mentioned (label: shared \
+         papers if > 1)"
+            .to_string(),
+    );
     if options.min_co_mentions > 1 {
         lines.push(format!(
             "co-mention edges shared by at least {} papers",
@@ -721,6 +827,23 @@ mod tests {
             }
         }
         (nodes, edges)
+    }
+
+    #[test]
+    fn a_typed_relation_stands_for_the_co_mention_of_the_same_pair() {
+        let mut g = KnowledgeGraph::new();
+        g.add_paper("id:1", "Llama paper");
+        let llama2 = Mention {
+            family: Some("LLaMA".into()),
+            ..mention("Llama 2", EntityType::Model)
+        };
+        g.add_mentions("id:1", &[llama2, mention("LLaMA", EntityType::Model)]);
+        g.finish();
+        let out = to_dot(&g, &DotOptions::default());
+        // paper → Llama 2, paper → LLaMA, and one line for variant_of + co_mentioned.
+        assert_eq!(parsed(&out.text).1, 3, "{}", out.text);
+        assert!(out.text.contains("color=purple"), "{}", out.text);
+        assert!(!out.text.contains("color=steelblue"), "{}", out.text);
     }
 
     const NASTY: &[&str] = &[

@@ -24,13 +24,16 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use super::atomic::TempTarget;
 use super::ExportError;
-use crate::extract::{EntityType, Mention};
-use crate::graph::{Edge, KnowledgeGraph, Node};
+use crate::extract::{name_key, EntityType, Mention};
+use crate::graph::algo::pmi;
+use crate::graph::{Edge, EvidenceOf, EvidenceRecord, KnowledgeGraph, Node};
 use crate::ingest::{Provenance, Record};
 
 /// The schema version, stored as `PRAGMA user_version`. Bump it with every change to
 /// [`SCHEMA`] that older readers would misread.
-pub const SCHEMA_VERSION: i32 = 1;
+///
+/// Version 2 added typed relations, evidence, PMI and alias keys.
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// The value of the `format` key in the `meta` table of every paperkg database.
 const FORMAT: &str = "paperkg";
@@ -43,14 +46,29 @@ const FORMAT: &str = "paperkg";
 ///   (the first one included); a paper with more than one row was duplicated.
 /// * `entities`: models, methods and datasets; `id` is the entity's ordinal (first seen
 ///   order, from 1). `family` is the family's canonical name; `parent_id` the family's
-///   entity of the same type when that entity is in the graph. `paper_count` counts
-///   distinct papers, `mention_count` mentions.
-/// * `aliases`: every surface form seen for an entity, plus its canonical name.
+///   entity of the same type. `paper_count` counts distinct papers, `mention_count`
+///   mentions; both are 0 for a family that no paper names but a variant's lexicon entry
+///   does.
+/// * `aliases`: every surface form seen for an entity, plus its canonical name; `key` is
+///   the folded form (`name_key`: lowercase letters, digits and `+`) used to resolve names.
 /// * `mentions`: every occurrence of an entity in a paper's title or abstract, with
 ///   character (Unicode scalar) offsets into that field; `char_end` is exclusive.
-/// * `paper_entities`: paper → entity with relation `mentions` and the number of mentions.
-/// * `edges`: entity → entity with relation `co_mentioned` (stored once, `source_id <
-///   target_id`) and `weight` = the number of papers naming both.
+/// * `paper_entities`: paper → entity, one row per relation: `proposes`, `uses`,
+///   `evaluates_on`, `compares_with`, or `mentions` when no other relation was found;
+///   `count` is the number of the paper's mentions of the entity supporting the relation.
+/// * `edges`: entity → entity relations: `variant_of`, `based_on`, `trained_on`,
+///   `evaluated_on` (directed, source → target) and `co_mentioned` (stored once, `source_id
+///   < target_id`). `support` is the number of papers supporting it (for `co_mentioned`,
+///   the papers naming both), `sentences` the number of those with a sentence naming both
+///   (every paper, except for `co_mentioned`), `pmi` the pointwise mutual information in
+///   bits of a `co_mentioned` pair (NULL for other relations).
+/// * `evidence`: why a relation is there: the paper, the sentence (field and character
+///   span, `char_end` exclusive; slice it from `papers.title` / `papers.abstract`) and the
+///   rule that fired. A row is evidence either for a paper → entity relation (`entity_id`
+///   set, referencing `paper_entities`) or for an entity → entity relation (`source_id` and
+///   `target_id` set, referencing `edges`). A `co_mentioned` edge has evidence rows only for
+///   the sentences naming both; the papers that name both in separate sentences are found
+///   through `paper_entities`.
 /// * `meta`: key/value facts about the build (`format`, `schema_version`, `tool_version`,
 ///   `inputs` as a JSON array, `records_read`, `problems`, `elapsed_ms`, `papers`,
 ///   `entities`).
@@ -85,6 +103,7 @@ CREATE TABLE entities (
 CREATE TABLE aliases (
     entity_id     INTEGER NOT NULL REFERENCES entities(id),
     alias         TEXT NOT NULL,
+    key           TEXT NOT NULL,
     PRIMARY KEY (entity_id, alias)
 );
 CREATE TABLE mentions (
@@ -98,27 +117,53 @@ CREATE TABLE mentions (
 CREATE TABLE paper_entities (
     paper_id      INTEGER NOT NULL REFERENCES papers(id),
     entity_id     INTEGER NOT NULL REFERENCES entities(id),
-    relation      TEXT NOT NULL DEFAULT 'mentions',
+    relation      TEXT NOT NULL DEFAULT 'mentions' CHECK (relation IN
+                  ('proposes', 'uses', 'evaluates_on', 'compares_with', 'mentions')),
     count         INTEGER NOT NULL,
     PRIMARY KEY (paper_id, entity_id, relation)
 );
 CREATE TABLE edges (
     source_id     INTEGER NOT NULL REFERENCES entities(id),
     target_id     INTEGER NOT NULL REFERENCES entities(id),
-    relation      TEXT NOT NULL,
-    weight        INTEGER NOT NULL,
+    relation      TEXT NOT NULL CHECK (relation IN
+                  ('variant_of', 'based_on', 'trained_on', 'evaluated_on', 'co_mentioned')),
+    support       INTEGER NOT NULL,
+    sentences     INTEGER NOT NULL,
+    pmi           REAL,
     PRIMARY KEY (source_id, target_id, relation)
+);
+CREATE TABLE evidence (
+    paper_id      INTEGER NOT NULL REFERENCES papers(id),
+    entity_id     INTEGER,
+    source_id     INTEGER,
+    target_id     INTEGER,
+    relation      TEXT NOT NULL,
+    field         TEXT NOT NULL CHECK (field IN ('title', 'abstract')),
+    char_start    INTEGER NOT NULL,
+    char_end      INTEGER NOT NULL,
+    rule          TEXT NOT NULL,
+    CHECK ((entity_id IS NOT NULL AND source_id IS NULL AND target_id IS NULL)
+        OR (entity_id IS NULL AND source_id IS NOT NULL AND target_id IS NOT NULL)),
+    FOREIGN KEY (paper_id, entity_id, relation)
+        REFERENCES paper_entities(paper_id, entity_id, relation) DEFERRABLE INITIALLY DEFERRED,
+    FOREIGN KEY (source_id, target_id, relation)
+        REFERENCES edges(source_id, target_id, relation) DEFERRABLE INITIALLY DEFERRED
 );
 CREATE TABLE meta (
     key           TEXT PRIMARY KEY,
     value         TEXT
 );
 CREATE INDEX entities_name ON entities(name COLLATE NOCASE);
+CREATE INDEX entities_parent ON entities(parent_id);
 CREATE INDEX aliases_alias ON aliases(alias COLLATE NOCASE);
+CREATE INDEX aliases_key ON aliases(key);
 CREATE INDEX mentions_entity ON mentions(entity_id);
 CREATE INDEX mentions_paper ON mentions(paper_id);
-CREATE INDEX paper_entities_entity ON paper_entities(entity_id);
+CREATE INDEX paper_entities_entity ON paper_entities(entity_id, relation);
 CREATE INDEX edges_target ON edges(target_id);
+CREATE INDEX evidence_paper_entity ON evidence(entity_id, paper_id) WHERE entity_id IS NOT NULL;
+CREATE INDEX evidence_edge ON evidence(source_id, target_id, relation) WHERE source_id IS NOT NULL;
+CREATE INDEX evidence_paper ON evidence(paper_id);
 CREATE INDEX provenance_paper ON provenance(paper_id);
 ";
 
@@ -267,6 +312,52 @@ impl SqliteWriter {
             .map_err(|e| self.sql_err(e))
     }
 
+    /// Adds one piece of evidence of paper `paper_ordinal` (see
+    /// [`KnowledgeGraph::add_paper_relations`]). The relation it references is written by
+    /// [`finish`](Self::finish).
+    pub fn add_evidence(
+        &mut self,
+        paper_ordinal: usize,
+        record: &EvidenceRecord,
+    ) -> Result<(), ExportError> {
+        let (entity, source, target, relation) = match record.of {
+            EvidenceOf::Paper { entity, relation } => {
+                (Some(int(entity)), None, None, relation.as_str())
+            }
+            EvidenceOf::Link {
+                source,
+                target,
+                relation,
+            } => (
+                None,
+                Some(int(source)),
+                Some(int(target)),
+                relation.as_str(),
+            ),
+        };
+        let e = &record.evidence;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO evidence (paper_id, entity_id, source_id, target_id, relation, \
+                 field, char_start, char_end, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    int(paper_ordinal),
+                    entity,
+                    source,
+                    target,
+                    relation,
+                    e.field.as_str(),
+                    int(e.char_start),
+                    int(e.char_end),
+                    e.rule.as_str(),
+                ])
+            })
+            .map(drop)
+            .map_err(|e| self.sql_err(e))
+    }
+
     /// Writes entities, aliases, paper → entity and entity – entity edges and the `meta`
     /// table, commits, and renames the database over the target. Returns the target path.
     ///
@@ -298,7 +389,7 @@ impl SqliteWriter {
         )?;
         let mut ins_alias = self
             .conn
-            .prepare_cached("INSERT INTO aliases (entity_id, alias) VALUES (?1, ?2)")?;
+            .prepare_cached("INSERT INTO aliases (entity_id, alias, key) VALUES (?1, ?2, ?3)")?;
         for (ix, e) in graph.entity_nodes() {
             let parent = e
                 .family
@@ -325,41 +416,75 @@ impl SqliteWriter {
                 .chain([e.name.as_str()])
                 .collect();
             for alias in aliases {
-                ins_alias.execute(params![int(e.ordinal), alias])?;
+                ins_alias.execute(params![int(e.ordinal), alias, name_key(alias)])?;
             }
         }
         Ok(())
     }
 
     fn write_edges(&self, graph: &KnowledgeGraph) -> rusqlite::Result<()> {
+        let node_papers = |ix| match &graph.graph[ix] {
+            Node::Paper(_) => 0,
+            Node::Entity(e) => e.papers,
+        };
         let ordinal = |ix| match &graph.graph[ix] {
             Node::Paper(p) => p.ordinal,
             Node::Entity(e) => e.ordinal,
         };
-        let mut mentions: Vec<(usize, usize, usize)> = Vec::new();
-        let mut co: Vec<(usize, usize, usize)> = Vec::new();
+        let total = graph.paper_count();
+        let mut papers: Vec<(usize, usize, &str, usize)> = Vec::new();
+        // (source, target, relation, support, sentences, pmi)
+        type Row<'a> = (usize, usize, &'a str, usize, usize, Option<f64>);
+        let mut links: Vec<Row> = Vec::new();
         for edge in graph.graph.raw_edges() {
-            let (a, b) = (ordinal(edge.source()), ordinal(edge.target()));
+            let (s, t) = (edge.source(), edge.target());
+            let (a, b) = (ordinal(s), ordinal(t));
             match edge.weight {
-                Edge::Mentions { count } => mentions.push((a, b, count)),
-                Edge::CoMentioned { papers } => co.push((a.min(b), a.max(b), papers)),
+                Edge::PaperToEntity { relation, count } => {
+                    papers.push((a, b, relation.as_str(), count))
+                }
+                Edge::EntityToEntity {
+                    relation,
+                    support,
+                    sentences,
+                } => {
+                    let directed = relation.is_directed();
+                    let (a, b) = if directed {
+                        (a, b)
+                    } else {
+                        (a.min(b), a.max(b))
+                    };
+                    let pmi = if directed {
+                        None
+                    } else {
+                        pmi(support, node_papers(s), node_papers(t), total)
+                    };
+                    links.push((a, b, relation.as_str(), support, sentences, pmi));
+                }
             }
         }
-        mentions.sort_unstable();
-        co.sort_unstable();
+        papers.sort_unstable();
+        links.sort_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)));
         let mut ins = self.conn.prepare_cached(
             "INSERT INTO paper_entities (paper_id, entity_id, relation, count) \
-             VALUES (?1, ?2, 'mentions', ?3)",
+             VALUES (?1, ?2, ?3, ?4)",
         )?;
-        for (p, e, count) in mentions {
-            ins.execute(params![int(p), int(e), int(count)])?;
+        for (p, e, relation, count) in papers {
+            ins.execute(params![int(p), int(e), relation, int(count)])?;
         }
         let mut ins = self.conn.prepare_cached(
-            "INSERT INTO edges (source_id, target_id, relation, weight) \
-             VALUES (?1, ?2, 'co_mentioned', ?3)",
+            "INSERT INTO edges (source_id, target_id, relation, support, sentences, pmi) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        for (a, b, papers) in co {
-            ins.execute(params![int(a), int(b), int(papers)])?;
+        for (a, b, relation, support, sentences, pmi) in links {
+            ins.execute(params![
+                int(a),
+                int(b),
+                relation,
+                int(support),
+                int(sentences),
+                pmi
+            ])?;
         }
         Ok(())
     }
@@ -442,12 +567,18 @@ pub struct DbStats {
     pub duplicates: usize,
     /// Entities per type (`model`, `method`, `dataset`, in that order, zeros included).
     pub entities_by_type: Vec<(String, usize)>,
+    /// Entities no paper names, known only as the family of a variant (included above).
+    pub family_only: usize,
     /// Mentions (rows of `mentions`).
     pub mentions: usize,
     /// Paper → entity edges.
     pub mention_edges: usize,
     /// Entity – entity co-mention edges.
     pub co_mention_edges: usize,
+    /// Typed entity → entity edges (`variant_of`, `based_on`, `trained_on`, `evaluated_on`).
+    pub relation_edges: usize,
+    /// Evidence rows (sentences supporting a relation).
+    pub evidence: usize,
     /// Problems reported while reading the inputs.
     pub problems: usize,
     /// Build time in milliseconds.
@@ -517,9 +648,12 @@ pub fn read_stats(path: &Path) -> Result<DbStats, ExportError> {
              (SELECT COUNT(*) AS n FROM provenance GROUP BY paper_id)",
         )?,
         entities_by_type,
+        family_only: count("SELECT COUNT(*) FROM entities WHERE paper_count = 0")?,
         mentions: count("SELECT COUNT(*) FROM mentions")?,
         mention_edges: count("SELECT COUNT(*) FROM paper_entities")?,
         co_mention_edges: count("SELECT COUNT(*) FROM edges WHERE relation = 'co_mentioned'")?,
+        relation_edges: count("SELECT COUNT(*) FROM edges WHERE relation <> 'co_mentioned'")?,
+        evidence: count("SELECT COUNT(*) FROM evidence")?,
         problems: usize::try_from(number("problems")?).unwrap_or(usize::MAX),
         elapsed_ms: number("elapsed_ms")?,
         inputs,
@@ -528,7 +662,10 @@ pub fn read_stats(path: &Path) -> Result<DbStats, ExportError> {
 }
 
 /// Opens a paperkg database read-only and checks that it is one, of this schema version.
-fn open_read_only(path: &Path) -> Result<Connection, ExportError> {
+///
+/// Fails, naming `path`, when the file is missing, is not an SQLite database, is not a
+/// paperkg database, or has another [`SCHEMA_VERSION`].
+pub fn open_read_only(path: &Path) -> Result<Connection, ExportError> {
     if let Err(source) = std::fs::metadata(path) {
         return Err(ExportError::Io {
             path: path.to_path_buf(),
@@ -588,6 +725,7 @@ fn open_read_only(path: &Path) -> Result<Connection, ExportError> {
 mod tests {
     use super::*;
     use crate::extract::Field;
+    use crate::graph::relations::analyse;
     use crate::graph::PaperSlot;
     use std::fs;
 
@@ -713,9 +851,13 @@ mod tests {
                 PaperSlot::New(ord) => {
                     w.add_paper(ord, &key, rec).unwrap();
                     w.add_provenance(ord, &rec.source).unwrap();
-                    let refs = graph.add_mentions(&key, mentions);
-                    for (m, r) in mentions.iter().zip(&refs) {
+                    let rels = analyse(&rec.title, &rec.abstract_text, mentions);
+                    let added = graph.add_paper_relations(&key, mentions, &rels);
+                    for (m, r) in mentions.iter().zip(&added.entities) {
                         w.add_mention(ord, r.ordinal, m).unwrap();
+                    }
+                    for e in &added.evidence {
+                        w.add_evidence(ord, e).unwrap();
                     }
                 }
                 PaperSlot::Duplicate(ord) => w.add_provenance(ord, &rec.source).unwrap(),
@@ -804,7 +946,7 @@ mod tests {
 
         let weight: i64 = conn
             .query_row(
-                "SELECT weight FROM edges e JOIN entities a ON a.id = e.source_id \
+                "SELECT support FROM edges e JOIN entities a ON a.id = e.source_id \
                  JOIN entities b ON b.id = e.target_id \
                  WHERE a.name = 'Llama 2' AND b.name = 'LoRA' AND relation = 'co_mentioned'",
                 [],
@@ -847,6 +989,9 @@ mod tests {
             ]
         );
         assert_eq!((s.mentions, s.mention_edges, s.co_mention_edges), (6, 5, 4));
+        // Llama 2 variant_of LLaMA.
+        assert_eq!(s.relation_edges, 1);
+        assert!(s.evidence >= 6, "{s:?}");
         assert_eq!((s.problems, s.elapsed_ms), (1, 42));
         assert_eq!(s.inputs, info().inputs);
         assert_eq!(s.tool_version, "0.1.0-test");

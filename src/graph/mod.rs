@@ -1,16 +1,34 @@
-//! The knowledge graph: papers and entities as petgraph nodes, with mention and co-mention
-//! edges, and name indexes kept beside the graph.
+//! The knowledge graph: papers and entities as petgraph nodes, with typed relations between
+//! them, and name indexes kept beside the graph.
 //!
-//! Papers link to the entities they mention (`mentions`, weighted by the number of
-//! mentions); entities link to each other when papers name both (`co_mentioned`, weighted by
-//! the number of shared papers). Entities are keyed by type and folded name, so two
-//! entities of different types are never merged.
+//! Papers link to the entities they name with a [`PaperRelation`] (`proposes`, `uses`,
+//! `evaluates_on`, `compares_with`, or plain `mentions`), one edge per relation, weighted by
+//! the number of mentions that support it. Entities link to each other with an
+//! [`EntityRelation`]: `variant_of` (from the lexicon's families: a family named only as a
+//! parent becomes an entity with no papers), `based_on`, `trained_on`, `evaluated_on` (from
+//! cue rules, see [`relations`]), and `co_mentioned` when papers name both, weighted by the
+//! number of shared papers. Entities are keyed by type and folded name, so two entities of
+//! different types are never merged.
+//!
+//! Each relation's evidence (paper, sentence span, rule) is returned to the caller as
+//! [`EvidenceRecord`]s when a paper is added, to be streamed to the database; the graph
+//! keeps only counts.
+//!
+//! * [`sentences`] splits fields into sentences; [`relations`] finds typed relations;
+//!   [`algo`] has the graph algorithms the explore commands use (path, PageRank, PMI,
+//!   neighbourhoods) over an [`algo::EntityGraph`].
 //!
 //! This module holds no abstracts (they stream straight to the database) and does no I/O.
 
-use std::collections::HashMap;
+pub mod algo;
+pub mod relations;
+pub mod sentences;
+
+use std::collections::{BTreeMap, HashMap};
 
 use petgraph::graph::{DiGraph, NodeIndex};
+
+pub use relations::{EntityRelation, Evidence, PaperRelation, Relations, Rule};
 
 use crate::extract::{name_key, EntityType, Mention};
 
@@ -34,9 +52,9 @@ pub struct EntityNode {
     pub kind: EntityType,
     /// The family this entity is a version of, if any (canonical name).
     pub family: Option<String>,
-    /// Every distinct surface form seen, sorted.
+    /// Every distinct surface form seen, sorted. Empty for a family only named as a parent.
     pub aliases: Vec<String>,
-    /// Number of distinct papers that mention it.
+    /// Number of distinct papers that mention it (0 for a family only named as a parent).
     pub papers: usize,
     /// Total number of mentions.
     pub mentions: usize,
@@ -56,21 +74,74 @@ pub enum Node {
 /// An edge of the graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Edge {
-    /// paper → entity: the paper names the entity `count` times.
-    Mentions {
-        /// Number of mentions in that paper.
+    /// paper → entity: the paper relates to the entity this way, in `count` mentions. A
+    /// paper has a `mentions` edge to an entity only when no other relation was found.
+    PaperToEntity {
+        /// The relation.
+        relation: PaperRelation,
+        /// Number of the paper's mentions of the entity that support this relation.
         count: usize,
     },
-    /// entity → entity (stored once, from the lower to the higher node index): both are
-    /// named by `papers` papers.
-    CoMentioned {
-        /// Number of papers naming both.
-        papers: usize,
+    /// entity → entity (`co_mentioned` edges run from the lower to the higher node index).
+    EntityToEntity {
+        /// The relation.
+        relation: EntityRelation,
+        /// Number of papers supporting it (for `co_mentioned`: papers naming both).
+        support: usize,
+        /// Number of those papers with a sentence naming both (equal to `support` for every
+        /// relation but `co_mentioned`).
+        sentences: usize,
     },
+}
+
+/// What a piece of evidence is evidence for, by entity ordinals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EvidenceOf {
+    /// A paper → entity relation (the paper is the one being added).
+    Paper {
+        /// The entity's ordinal.
+        entity: usize,
+        /// The relation.
+        relation: PaperRelation,
+    },
+    /// An entity → entity relation.
+    Link {
+        /// The source entity's ordinal.
+        source: usize,
+        /// The target entity's ordinal.
+        target: usize,
+        /// The relation.
+        relation: EntityRelation,
+    },
+}
+
+/// One piece of evidence of the paper being added: what it supports, and where.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EvidenceRecord {
+    /// The relation it supports.
+    pub of: EvidenceOf,
+    /// The sentence and rule.
+    pub evidence: Evidence,
+}
+
+/// What [`KnowledgeGraph::add_paper_relations`] did with a paper.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AddedPaper {
+    /// For each mention in order, the entity it resolved to.
+    pub entities: Vec<EntityRef>,
+    /// The evidence of every relation the paper supports, distinct, in text order.
+    pub evidence: Vec<EvidenceRecord>,
 }
 
 /// The key an entity is indexed under: its type and its folded name.
 pub type EntityKey = (EntityType, String);
+
+/// Counts of an entity → entity relation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct LinkCount {
+    support: usize,
+    sentences: usize,
+}
 
 /// Papers, entities and their relations in a petgraph [`DiGraph`], with name indexes.
 #[derive(Debug, Default)]
@@ -79,7 +150,10 @@ pub struct KnowledgeGraph {
     pub graph: DiGraph<Node, Edge>,
     papers: HashMap<String, NodeIndex>,
     entities: HashMap<EntityKey, NodeIndex>,
+    /// Papers naming both entities of a pair (lower node index first).
     pairs: HashMap<(NodeIndex, NodeIndex), usize>,
+    /// Typed relations, and same-sentence counts of co-mentioned pairs.
+    links: HashMap<(NodeIndex, NodeIndex, EntityRelation), LinkCount>,
     finished: bool,
 }
 
@@ -126,44 +200,206 @@ impl KnowledgeGraph {
         PaperSlot::New(ordinal)
     }
 
-    /// Records a paper's mentions: creates entity nodes as needed, a `mentions` edge per
-    /// distinct entity, and counts co-mentioned pairs (materialised by [`finish`]).
+    /// Records a paper's mentions as plain `mentions` relations (no typed relations, no
+    /// evidence sentences). See [`add_paper_relations`](Self::add_paper_relations).
+    pub fn add_mentions(&mut self, paper_key: &str, mentions: &[Mention]) -> Vec<EntityRef> {
+        self.add_paper_relations(paper_key, mentions, &Relations::untyped(mentions))
+            .entities
+    }
+
+    /// Records a paper's mentions and the relations [`relations::analyse`] found among
+    /// them: creates entity nodes as needed (and family nodes for `variant_of`), one
+    /// paper → entity edge per relation, counts entity → entity relations and co-mentioned
+    /// pairs (materialised by [`finish`]), and returns the evidence to store.
     ///
-    /// Returns, for each mention in order, the entity it resolved to. Call it once per paper.
+    /// `relations` must have one entry per mention. Call it once per paper.
     ///
     /// # Complexity
-    /// O(m + e²) for m mentions naming e distinct entities.
+    /// O(m log m + e² + l) for m mentions naming e distinct entities and l links.
     ///
     /// [`finish`]: KnowledgeGraph::finish
-    pub fn add_mentions(&mut self, paper_key: &str, mentions: &[Mention]) -> Vec<EntityRef> {
+    pub fn add_paper_relations(
+        &mut self,
+        paper_key: &str,
+        mentions: &[Mention],
+        relations: &Relations,
+    ) -> AddedPaper {
         let Some(&paper) = self.papers.get(paper_key) else {
-            return Vec::new();
+            return AddedPaper::default();
         };
         let mut refs = Vec::with_capacity(mentions.len());
-        let mut counts: Vec<(NodeIndex, usize)> = Vec::new();
-        for m in mentions {
+        // Distinct entities in first-mention order: node, first mention index.
+        let mut distinct: Vec<(NodeIndex, usize)> = Vec::new();
+        // (entity node, relation) -> (mentions, evidence spans in order).
+        let mut by_entity: BTreeMap<(usize, PaperRelation), (usize, Vec<Evidence>)> =
+            BTreeMap::new();
+        for (i, m) in mentions.iter().enumerate() {
             let r = self.entity_for(m);
-            match counts.iter_mut().find(|(ix, _)| *ix == r.node) {
-                Some((_, c)) => *c += 1,
-                None => counts.push((r.node, 1)),
+            let slot = match distinct.iter().position(|&(ix, _)| ix == r.node) {
+                Some(slot) => slot,
+                None => {
+                    distinct.push((r.node, i));
+                    distinct.len() - 1
+                }
+            };
+            if let Some(mr) = relations.per_mention.get(i) {
+                let entry = by_entity.entry((slot, mr.relation)).or_default();
+                entry.0 += 1;
+                if !entry.1.iter().any(|e| same_span(e, &mr.evidence)) {
+                    entry.1.push(mr.evidence);
+                }
             }
             refs.push(r);
         }
-        for &(ix, count) in &counts {
-            if let Node::Entity(e) = &mut self.graph[ix] {
-                e.papers += 1;
-                e.mentions += count;
+        let mut evidence = Vec::new();
+        for (slot, &(ix, _)) in distinct.iter().enumerate() {
+            let count = refs.iter().filter(|r| r.node == ix).count();
+            let ordinal = self.bump_entity(ix, count);
+            let typed = by_entity
+                .range((slot, PaperRelation::Proposes)..=(slot, PaperRelation::Mentions))
+                .any(|((_, rel), _)| *rel != PaperRelation::Mentions);
+            for ((_, relation), (n, spans)) in
+                by_entity.range((slot, PaperRelation::Proposes)..=(slot, PaperRelation::Mentions))
+            {
+                if typed && *relation == PaperRelation::Mentions {
+                    continue;
+                }
+                self.graph.add_edge(
+                    paper,
+                    ix,
+                    Edge::PaperToEntity {
+                        relation: *relation,
+                        count: *n,
+                    },
+                );
+                for e in spans {
+                    evidence.push(EvidenceRecord {
+                        of: EvidenceOf::Paper {
+                            entity: ordinal,
+                            relation: *relation,
+                        },
+                        evidence: *e,
+                    });
+                }
             }
-            self.graph.add_edge(paper, ix, Edge::Mentions { count });
         }
-        let mut ents: Vec<NodeIndex> = counts.iter().map(|(ix, _)| *ix).collect();
+        // Per paper, each relation counts once; each span is evidence once.
+        let mut seen_links: Vec<(NodeIndex, NodeIndex, EntityRelation)> = Vec::new();
+        let mut add_link = |g: &mut KnowledgeGraph,
+                            evidence: &mut Vec<EvidenceRecord>,
+                            (a, b, relation): (NodeIndex, NodeIndex, EntityRelation),
+                            span: Evidence| {
+            if a == b {
+                return;
+            }
+            let (a, b) = if relation.is_directed() || a < b {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            if !seen_links.contains(&(a, b, relation)) {
+                seen_links.push((a, b, relation));
+                let c = g.links.entry((a, b, relation)).or_default();
+                c.support += 1;
+                c.sentences += 1;
+            }
+            let of = EvidenceOf::Link {
+                source: g.ordinal_of(a),
+                target: g.ordinal_of(b),
+                relation,
+            };
+            if !evidence
+                .iter()
+                .any(|r| r.of == of && same_span(&r.evidence, &span))
+            {
+                evidence.push(EvidenceRecord { of, evidence: span });
+            }
+        };
+        for &(ix, first) in &distinct {
+            let (kind, family) = match &self.graph[ix] {
+                Node::Entity(e) => (e.kind, e.family.clone()),
+                Node::Paper(_) => continue,
+            };
+            let Some(family) = family else { continue };
+            let parent = self.family_node(kind, &family);
+            if let (Some(parent), Some(mr)) = (parent, relations.per_mention.get(first)) {
+                let span = Evidence {
+                    rule: Rule::LexiconFamily,
+                    ..mr.evidence
+                };
+                add_link(
+                    self,
+                    &mut evidence,
+                    (ix, parent, EntityRelation::VariantOf),
+                    span,
+                );
+            }
+        }
+        for link in &relations.links {
+            let (Some(a), Some(b)) = (refs.get(link.source), refs.get(link.target)) else {
+                continue;
+            };
+            add_link(
+                self,
+                &mut evidence,
+                (a.node, b.node, link.relation),
+                link.evidence,
+            );
+        }
+        let mut ents: Vec<NodeIndex> = distinct.iter().map(|&(ix, _)| ix).collect();
         ents.sort();
         for i in 0..ents.len() {
             for j in i + 1..ents.len() {
                 *self.pairs.entry((ents[i], ents[j])).or_insert(0) += 1;
             }
         }
-        refs
+        AddedPaper {
+            entities: refs,
+            evidence,
+        }
+    }
+
+    /// Counts one more paper and `mentions` more mentions for an entity; returns its ordinal.
+    fn bump_entity(&mut self, ix: NodeIndex, mentions: usize) -> usize {
+        match &mut self.graph[ix] {
+            Node::Entity(e) => {
+                e.papers += 1;
+                e.mentions += mentions;
+                e.ordinal
+            }
+            Node::Paper(p) => p.ordinal,
+        }
+    }
+
+    fn ordinal_of(&self, ix: NodeIndex) -> usize {
+        match &self.graph[ix] {
+            Node::Entity(e) => e.ordinal,
+            Node::Paper(p) => p.ordinal,
+        }
+    }
+
+    /// The node of family `name` of type `kind`, created (with no papers) if needed. None
+    /// when the family folds to an empty name.
+    fn family_node(&mut self, kind: EntityType, name: &str) -> Option<NodeIndex> {
+        let key = (kind, name_key(name));
+        if key.1.is_empty() {
+            return None;
+        }
+        if let Some(&node) = self.entities.get(&key) {
+            return Some(node);
+        }
+        let ordinal = self.entities.len() + 1;
+        let node = self.graph.add_node(Node::Entity(EntityNode {
+            name: name.to_string(),
+            kind,
+            family: None,
+            aliases: Vec::new(),
+            papers: 0,
+            mentions: 0,
+            ordinal,
+        }));
+        self.entities.insert(key, node);
+        Some(node)
     }
 
     fn entity_for(&mut self, m: &Mention) -> EntityRef {
@@ -173,6 +409,10 @@ impl KnowledgeGraph {
                 if let Err(pos) = e.aliases.binary_search(&m.surface) {
                     e.aliases.insert(pos, m.surface.clone());
                 }
+                if e.family.is_none() && m.family.is_some() {
+                    // A family node created as a parent learns its own family.
+                    e.family.clone_from(&m.family);
+                }
                 return EntityRef {
                     node,
                     ordinal: e.ordinal,
@@ -181,10 +421,12 @@ impl KnowledgeGraph {
             }
         }
         let ordinal = self.entities.len() + 1;
+        // A family that folds to the entity's own name is no family.
+        let family = m.family.clone().filter(|f| name_key(f) != key.1);
         let node = self.graph.add_node(Node::Entity(EntityNode {
             name: m.name.clone(),
             kind: m.kind,
-            family: m.family.clone(),
+            family,
             aliases: vec![m.surface.clone()],
             papers: 0,
             mentions: 0,
@@ -198,7 +440,8 @@ impl KnowledgeGraph {
         }
     }
 
-    /// Adds the co-mention edges counted so far. Call once, after the last paper.
+    /// Adds the entity → entity edges counted so far: typed relations and `co_mentioned`.
+    /// Call once, after the last paper.
     pub fn finish(&mut self) {
         if self.finished {
             return;
@@ -206,7 +449,36 @@ impl KnowledgeGraph {
         let mut pairs: Vec<((NodeIndex, NodeIndex), usize)> = self.pairs.drain().collect();
         pairs.sort();
         for ((a, b), papers) in pairs {
-            self.graph.add_edge(a, b, Edge::CoMentioned { papers });
+            let sentences = self
+                .links
+                .get(&(a, b, EntityRelation::CoMentioned))
+                .map_or(0, |c| c.sentences);
+            self.graph.add_edge(
+                a,
+                b,
+                Edge::EntityToEntity {
+                    relation: EntityRelation::CoMentioned,
+                    support: papers,
+                    sentences,
+                },
+            );
+        }
+        let mut links: Vec<((NodeIndex, NodeIndex, EntityRelation), LinkCount)> = self
+            .links
+            .drain()
+            .filter(|((_, _, r), _)| *r != EntityRelation::CoMentioned)
+            .collect();
+        links.sort_by_key(|&((a, b, r), _)| (a, b, r));
+        for ((a, b, relation), c) in links {
+            self.graph.add_edge(
+                a,
+                b,
+                Edge::EntityToEntity {
+                    relation,
+                    support: c.support,
+                    sentences: c.sentences,
+                },
+            );
         }
         self.finished = true;
     }
@@ -255,6 +527,11 @@ impl KnowledgeGraph {
         out.sort_by_key(|(_, e)| e.ordinal);
         out
     }
+}
+
+/// Whether two pieces of evidence point at the same sentence.
+fn same_span(a: &Evidence, b: &Evidence) -> bool {
+    (a.field, a.char_start, a.char_end) == (b.field, b.char_start, b.char_end)
 }
 
 #[cfg(test)]
@@ -328,15 +605,135 @@ mod tests {
         let b = g.entity(EntityType::Model, "GPT-4").unwrap();
         let (x, y) = if a < b { (a, b) } else { (b, a) };
         let e = g.graph.find_edge(x, y).unwrap();
-        assert_eq!(g.graph[e], Edge::CoMentioned { papers: 2 });
+        assert_eq!(
+            g.graph[e],
+            Edge::EntityToEntity {
+                relation: EntityRelation::CoMentioned,
+                support: 2,
+                sentences: 0
+            }
+        );
         let p1 = g.paper("p1").unwrap();
         let e = g.graph.find_edge(p1, a).unwrap();
-        assert_eq!(g.graph[e], Edge::Mentions { count: 2 });
+        assert_eq!(
+            g.graph[e],
+            Edge::PaperToEntity {
+                relation: PaperRelation::Mentions,
+                count: 2
+            }
+        );
         let co = g
             .graph
             .edge_weights()
-            .filter(|e| matches!(e, Edge::CoMentioned { .. }))
+            .filter(|e| {
+                matches!(
+                    e,
+                    Edge::EntityToEntity {
+                        relation: EntityRelation::CoMentioned,
+                        ..
+                    }
+                )
+            })
             .count();
         assert_eq!(co, 2);
+    }
+
+    fn located(name: &str, kind: EntityType, family: Option<&str>, text: &str) -> Mention {
+        let at = text.find(name).unwrap();
+        Mention {
+            family: family.map(str::to_string),
+            byte_start: at,
+            char_start: at,
+            ..mention(name, kind, name)
+        }
+    }
+
+    #[test]
+    fn typed_relations_replace_mentions_and_carry_evidence() {
+        let mut g = KnowledgeGraph::new();
+        g.add_paper("p1", "P1");
+        let text = "We fine-tune Llama 2 with LoRA. LoRA is cheap. Llama 2 beats GPT-4.";
+        let ms = vec![
+            located("Llama 2", EntityType::Model, Some("LLaMA"), text),
+            located("LoRA", EntityType::Method, None, text),
+            Mention {
+                byte_start: 32,
+                char_start: 32,
+                ..located("LoRA", EntityType::Method, None, text)
+            },
+            located("GPT-4", EntityType::Model, Some("GPT"), text),
+        ];
+        let rels = relations::analyse("", text, &ms);
+        let added = g.add_paper_relations("p1", &ms, &rels);
+        g.finish();
+        let p1 = g.paper("p1").unwrap();
+        let lora = g.entity(EntityType::Method, "LoRA").unwrap();
+        let edges: Vec<Edge> = g
+            .graph
+            .edges_connecting(p1, lora)
+            .map(|e| *e.weight())
+            .collect();
+        // Two mentions: one "uses", one plain; the plain one is dropped.
+        assert_eq!(
+            edges,
+            [Edge::PaperToEntity {
+                relation: PaperRelation::Uses,
+                count: 1
+            }]
+        );
+        // The family LLaMA exists without papers, and Llama 2 is a variant of it.
+        let llama = g.entity(EntityType::Model, "LLaMA").unwrap();
+        let Node::Entity(f) = &g.graph[llama] else {
+            panic!()
+        };
+        assert_eq!((f.papers, f.aliases.len()), (0, 0));
+        let llama2 = g.entity(EntityType::Model, "Llama 2").unwrap();
+        let e = g.graph.find_edge(llama2, llama).unwrap();
+        assert_eq!(
+            g.graph[e],
+            Edge::EntityToEntity {
+                relation: EntityRelation::VariantOf,
+                support: 1,
+                sentences: 1
+            }
+        );
+        // Evidence points at sentences; each relation and span once.
+        let uses_lora = added
+            .evidence
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.of,
+                    EvidenceOf::Paper {
+                        relation: PaperRelation::Uses,
+                        ..
+                    }
+                )
+            })
+            .count();
+        assert_eq!(uses_lora, 2, "{:?}", added.evidence);
+        let mut dedup = added.evidence.clone();
+        dedup.sort();
+        dedup.dedup();
+        assert_eq!(dedup.len(), added.evidence.len());
+        // Same sentence co-mention counted for LoRA–Llama 2 but not LoRA–GPT-4.
+        let co = |a: NodeIndex, b: NodeIndex| {
+            let (a, b) = if a < b { (a, b) } else { (b, a) };
+            g.graph
+                .edges_connecting(a, b)
+                .find_map(|e| match *e.weight() {
+                    Edge::EntityToEntity {
+                        relation: EntityRelation::CoMentioned,
+                        support,
+                        sentences,
+                    } => Some((support, sentences)),
+                    _ => None,
+                })
+        };
+        let gpt4 = g.entity(EntityType::Model, "GPT-4").unwrap();
+        assert_eq!(co(lora, llama2), Some((1, 1)));
+        assert_eq!(co(lora, gpt4), Some((1, 0)));
+        // The last sentence names Llama 2 too, but no mention was located there.
+        assert_eq!(co(llama2, gpt4), Some((1, 0)));
     }
 }

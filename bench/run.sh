@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# paperkg side by side with the usual Python stack and the raw scanning floor, on one
+# generated corpus. See bench/README.md for what each column means.
+#
+#   bench/run.sh [N]              N generated papers (default 100000), all contenders
+#   bench/run.sh --smoke          3,000 papers, seconds: what CI runs
+#   bench/run.sh --no-baseline N  skip the Python baseline (e.g. at 1,000,000 papers)
+#
+# Environment: BENCH_DIR (work folder; default a fresh one under /tmp, removed at the end
+# unless KEEP=1), SEED (default 1). Big files go to BENCH_DIR, never into the repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+n=100000
+smoke=0
+baseline=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --smoke) smoke=1; n=3000 ;;
+        --no-baseline) baseline=0 ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        [0-9]*) n=$1 ;;
+        *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+seed=${SEED:-1}
+
+# --- what it needs, installed if missing (Debian packages: ripgrep, time; PyPI: spacy, networkx)
+need_apt=()
+command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
+[ -x /usr/bin/time ] || need_apt+=(time)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "installing: ${need_apt[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+if [ "$baseline" = 1 ] && ! python3 -c 'import spacy, networkx' >/dev/null 2>&1; then
+    echo "installing: spacy networkx (pip)" >&2
+    python3 -m pip install -q spacy networkx
+fi
+
+cargo build --release --quiet
+bin="$repo/target/release/paperkg"
+
+work=${BENCH_DIR:-}
+if [ -z "$work" ]; then
+    work=$(mktemp -d /tmp/paperkg-bench.XXXXXX)
+    [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$work"' EXIT
+fi
+mkdir -p "$work"
+corpus="$work/synth-$n-seed$seed.jsonl"
+if [ ! -s "$corpus" ]; then
+    "$bin" synth --papers "$n" --seed "$seed" -o "$corpus"
+fi
+
+# The lexicon's names and aliases, one a line, for rg's fixed-string scan.
+names="$work/names.txt"
+awk -F'\t' '!/^#/ && NF >= 2 && $1 != "" {
+    print $1; n = split($3, a, "|"); for (i = 1; i <= n; i++) if (a[i] != "") print a[i]
+}' "$repo/data/lexicon.tsv" | sort -u > "$names"
+
+results="$work/results.tsv"
+: > "$results"
+# measure LABEL CMD...: wall time and peak RSS of one run via /usr/bin/time -v.
+measure() {
+    local label=$1
+    shift
+    local load
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    echo "running: $label (load $load)" >&2
+    /usr/bin/time -v -o "$work/time.txt" "$@" > "$work/$label.stdout" 2> "$work/$label.stderr" || {
+        echo "bench/run.sh: $label failed:" >&2
+        tail -5 "$work/$label.stderr" >&2
+        exit 1
+    }
+    local wall rss
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
+        for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$work/time.txt")
+    rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time.txt")
+    printf '%s\t%s\t%s\t%s\n' "$label" "$wall" "$rss" "$load" >> "$results"
+}
+
+measure "paperkg-build" "$bin" build --out "$work/paperkg-out" "$corpus"
+measure "paperkg-extract" "$bin" extract "$corpus"
+if [ "$baseline" = 1 ]; then
+    measure "python-baseline" python3 "$repo/bench/baseline.py" \
+        --lexicon "$repo/data/lexicon.tsv" --out "$work/baseline-out" "$corpus"
+fi
+measure "rg-floor" rg -c -F -f "$names" "$corpus"
+
+python3 - "$results" "$corpus" "$n" <<'EOF'
+import os, sys
+results, corpus, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+mb = os.path.getsize(corpus) / 1e6
+rows = [line.rstrip("\n").split("\t") for line in open(results)]
+wall = {r[0]: float(r[1]) for r in rows}
+base, floor = wall.get("python-baseline"), wall.get("rg-floor")
+print(f"\n{n:,} papers, {mb:,.1f} MB ({corpus})\n")
+head = f"{'contender':<17} {'wall s':>8} {'papers/s':>10} {'MB/s':>8} {'peak RSS MB':>12} " \
+       f"{'x baseline':>11} {'x rg':>7} {'load':>5}"
+print(head)
+print("-" * len(head))
+for label, secs, rss_kb, load in rows:
+    secs = float(secs)
+    t = max(secs, 1e-3)
+    vs_base = f"{base / t:.1f}" if base else "-"
+    vs_rg = f"{t / floor:.1f}" if floor else "-"
+    print(f"{label:<17} {secs:>8.2f} {n / t:>10,.0f} {mb / t:>8.1f} {int(rss_kb) / 1024:>12.0f} "
+          f"{vs_base:>11} {vs_rg:>7} {load:>5}")
+print("\nx baseline: how many times faster than the Python baseline (higher is better);")
+print("x rg: how many times slower than rg's raw scan (lower is better); load: 1-min load.")
+EOF

@@ -1,0 +1,686 @@
+//! The explore commands' answers, one report per command, ready to print or serialise.
+//!
+//! * [`show`]: an entity's card (type, aliases, family, variants, papers, strongest
+//!   relations).
+//! * [`neighbors`]: entities within N hops, optionally only over one relation or of one type.
+//! * [`path`]: the shortest connection between two entities, each hop with its evidence.
+//! * [`top`]: entities ranked by papers, degree or PageRank.
+//! * [`related`]: co-mentioned entities ranked by PMI, with a minimum support.
+//! * [`papers`]: the papers naming an entity, with their relations and sentences.
+//! * [`explain`]: every piece of evidence linking two entities.
+//!
+//! Each function resolves names through [`Store::resolve`] (so an unknown name is a
+//! [`StoreError::UnknownName`] with suggestions) and returns plain data; the command-line
+//! layer formats it. The ones that need the whole graph ([`neighbors`], [`path`], [`top`])
+//! load it with [`Store::load_graph`]; the others use indexed queries only.
+
+use serde::Serialize;
+
+use super::resolve::Resolved;
+use super::{EntityRow, EvidenceText, LinkRow, PaperRef, Store, StoreError};
+use crate::extract::EntityType;
+use crate::graph::algo::{self, EntityInfo, LinkInfo};
+use crate::graph::{EntityRelation, PaperRelation};
+
+/// PageRank damping factor.
+const DAMPING: f64 = 0.85;
+/// PageRank iterations (it stops earlier once converged).
+const ITERATIONS: usize = 100;
+
+/// An entity in a listing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EntitySummary {
+    /// Its id.
+    pub id: i64,
+    /// Canonical name.
+    pub name: String,
+    /// `model`, `method` or `dataset`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Papers naming it.
+    pub papers: usize,
+}
+
+impl From<&EntityInfo> for EntitySummary {
+    fn from(e: &EntityInfo) -> Self {
+        EntitySummary {
+            id: e.id,
+            name: e.name.clone(),
+            kind: e.kind.as_str(),
+            papers: e.papers,
+        }
+    }
+}
+
+impl From<&EntityRow> for EntitySummary {
+    fn from(e: &EntityRow) -> Self {
+        EntitySummary {
+            id: e.id,
+            name: e.name.clone(),
+            kind: e.kind.as_str(),
+            papers: e.papers,
+        }
+    }
+}
+
+/// How many papers relate to an entity in one way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RelationCount {
+    /// The paper → entity relation.
+    pub relation: &'static str,
+    /// Papers.
+    pub papers: usize,
+}
+
+/// `paperkg show`: an entity's card.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EntityCard {
+    /// The entity.
+    pub entity: EntityRow,
+    /// The name as asked, and other entities it also matches.
+    pub matched: String,
+    /// Other entities the name also matches.
+    pub also_matches: Vec<EntitySummary>,
+    /// Every alias, canonical name included.
+    pub aliases: Vec<String>,
+    /// The family it is a variant of.
+    pub family: Option<EntitySummary>,
+    /// Its variants (entities whose family it is), most-mentioned first.
+    pub variants: Vec<EntitySummary>,
+    /// Papers per paper → entity relation.
+    pub paper_relations: Vec<RelationCount>,
+    /// Its entity → entity relations, strongest first (at most the limit asked for).
+    pub relations: Vec<LinkRow>,
+    /// How many entity → entity relations it has in all.
+    pub total_relations: usize,
+}
+
+/// Builds the card of the entity named `name`, with at most `limit` relations.
+pub fn show(
+    store: &Store,
+    name: &str,
+    kind: Option<EntityType>,
+    limit: usize,
+) -> Result<EntityCard, StoreError> {
+    let Resolved {
+        entity,
+        matched,
+        others,
+    } = store.resolve(name, kind)?;
+    let family = match entity.parent_id {
+        Some(p) => store.entity(p)?.as_ref().map(EntitySummary::from),
+        None => None,
+    };
+    let mut relations = store.links(entity.id)?;
+    sort_links(&mut relations);
+    let total_relations = relations.len();
+    relations.truncate(limit);
+    Ok(EntityCard {
+        aliases: store.aliases(entity.id)?,
+        family,
+        variants: store
+            .variants(entity.id)?
+            .iter()
+            .map(EntitySummary::from)
+            .collect(),
+        paper_relations: store
+            .paper_relation_counts(entity.id)?
+            .into_iter()
+            .map(|(r, papers)| RelationCount {
+                relation: r.as_str(),
+                papers,
+            })
+            .collect(),
+        relations,
+        total_relations,
+        also_matches: others.iter().map(EntitySummary::from).collect(),
+        matched,
+        entity,
+    })
+}
+
+/// Typed relations before co-mentions; then more supporting papers, more sentences, higher
+/// PMI, then by name.
+fn sort_links(links: &mut [LinkRow]) {
+    links.sort_by(|a, b| {
+        let co = |l: &LinkRow| l.direction == "both";
+        co(a)
+            .cmp(&co(b))
+            .then(b.support.cmp(&a.support))
+            .then(b.sentences.cmp(&a.sentences))
+            .then(b.pmi.unwrap_or(0.0).total_cmp(&a.pmi.unwrap_or(0.0)))
+            .then(a.other.name.cmp(&b.other.name))
+            .then(a.relation.cmp(&b.relation))
+    });
+}
+
+/// What [`neighbors`] looks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NeighborQuery {
+    /// Hops to follow (at least 1).
+    pub depth: usize,
+    /// List only entities of this type (all types are still walked through).
+    pub kind: Option<EntityType>,
+    /// Follow only this relation.
+    pub relation: Option<EntityRelation>,
+    /// Most entities listed.
+    pub limit: usize,
+}
+
+/// One entity near the start of [`neighbors`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Neighbor {
+    /// Hops from the start.
+    pub depth: usize,
+    /// The entity.
+    pub entity: EntitySummary,
+    /// The entity it was reached from.
+    pub via: String,
+    /// The relation crossed (the strongest, when there are several).
+    pub relation: &'static str,
+    /// `out` when `via` is the relation's source, `in` when it is the target, `both` for
+    /// `co_mentioned`.
+    pub direction: &'static str,
+    /// Papers supporting the relation.
+    pub support: usize,
+    /// PMI, for `co_mentioned`.
+    pub pmi: Option<f64>,
+}
+
+/// `paperkg neighbors`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NeighborsReport {
+    /// The start.
+    pub entity: EntitySummary,
+    /// Entities found (before the limit).
+    pub total: usize,
+    /// Nearest and strongest first.
+    pub neighbors: Vec<Neighbor>,
+}
+
+/// The entities within `query.depth` hops of the entity named `name`.
+///
+/// # Complexity
+/// Loading the graph, O(V + E); the search, O(V + E) within the depth.
+pub fn neighbors(
+    store: &Store,
+    name: &str,
+    kind: Option<EntityType>,
+    query: &NeighborQuery,
+) -> Result<NeighborsReport, StoreError> {
+    let start = store.resolve(name, kind)?.entity;
+    let loaded = store.load_graph()?;
+    let g = &loaded.graph;
+    let Some(node) = loaded.node(start.id) else {
+        return Err(missing(store, start.id));
+    };
+    let relation = query.relation;
+    let follow = move |l: &LinkInfo| relation.is_none_or(|r| l.relation == r);
+    let found: Vec<Neighbor> = algo::neighborhood(g, node, query.depth.max(1), &follow)
+        .into_iter()
+        .filter(|r| query.kind.is_none_or(|k| g[r.node].kind == k))
+        .map(|r| {
+            let link = &g[r.edge];
+            let outgoing = g.edge_endpoints(r.edge).is_some_and(|(s, _)| s == r.via);
+            Neighbor {
+                depth: r.depth,
+                entity: EntitySummary::from(&g[r.node]),
+                via: g[r.via].name.clone(),
+                relation: link.relation.as_str(),
+                direction: direction(link.relation, outgoing),
+                support: link.support,
+                pmi: link.pmi,
+            }
+        })
+        .collect();
+    let total = found.len();
+    Ok(NeighborsReport {
+        entity: EntitySummary::from(&start),
+        total,
+        neighbors: found.into_iter().take(query.limit).collect(),
+    })
+}
+
+fn direction(relation: EntityRelation, outgoing: bool) -> &'static str {
+    match (relation.is_directed(), outgoing) {
+        (false, _) => "both",
+        (true, true) => "out",
+        (true, false) => "in",
+    }
+}
+
+fn missing(store: &Store, id: i64) -> StoreError {
+    StoreError::Damaged {
+        path: store.path().to_path_buf(),
+        reason: format!("entity {id} is not in the loaded graph"),
+    }
+}
+
+/// One hop of [`path`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PathHop {
+    /// Where the hop starts.
+    pub from: EntitySummary,
+    /// Where it ends.
+    pub to: EntitySummary,
+    /// The relation crossed.
+    pub relation: &'static str,
+    /// `out` when `from` is the relation's source, `in` when it is the target, `both` for
+    /// `co_mentioned`.
+    pub direction: &'static str,
+    /// Papers supporting it.
+    pub support: usize,
+    /// Papers with a sentence naming both.
+    pub sentences: usize,
+    /// Why: the sentence naming both; or, for two entities that only share papers, each
+    /// one's sentence in the first shared paper.
+    pub evidence: Vec<EvidenceText>,
+}
+
+/// `paperkg path`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PathReport {
+    /// The start.
+    pub from: EntitySummary,
+    /// The end.
+    pub to: EntitySummary,
+    /// Whether they are connected at all.
+    pub connected: bool,
+    /// True when every hop is backed by a sentence naming both ends; false when the
+    /// shortest connection had to use pairs that only share a paper.
+    pub sentence_evidence: bool,
+    /// The hops, from `from` to `to`.
+    pub hops: Vec<PathHop>,
+}
+
+/// The shortest connection between the entities named `a` and `b`: fewest hops over
+/// relations backed by a sentence naming both ends if there is such a path, else over
+/// every relation; among equally short paths, the strongest (see [`algo::shortest_path`]).
+///
+/// # Complexity
+/// Loading the graph, O(V + E); two breadth-first searches at most, O(V + E); one evidence
+/// look-up per hop.
+pub fn path(
+    store: &Store,
+    a: &str,
+    b: &str,
+    kind: Option<EntityType>,
+) -> Result<PathReport, StoreError> {
+    let from = store.resolve(a, kind)?.entity;
+    let to = store.resolve(b, kind)?.entity;
+    let loaded = store.load_graph()?;
+    let g = &loaded.graph;
+    let (Some(s), Some(t)) = (loaded.node(from.id), loaded.node(to.id)) else {
+        return Err(missing(store, from.id));
+    };
+    let mut sentence_evidence = true;
+    let hops = algo::shortest_path(g, s, t, &|l| l.sentences > 0).or_else(|| {
+        sentence_evidence = false;
+        algo::shortest_path(g, s, t, &|_| true)
+    });
+    let connected = hops.is_some();
+    let mut out = Vec::new();
+    for hop in hops.unwrap_or_default() {
+        let link = g[hop.edge];
+        let (src, tgt) = g
+            .edge_endpoints(hop.edge)
+            .map(|(x, y)| (g[x].id, g[y].id))
+            .unwrap_or((g[hop.from].id, g[hop.to].id));
+        let evidence = if link.sentences > 0 {
+            best_sentence(
+                store,
+                src,
+                tgt,
+                link.relation,
+                &g[hop.from].name,
+                &g[hop.to].name,
+            )?
+        } else {
+            shared_paper_sentences(store, g[hop.from].id, g[hop.to].id)?
+        };
+        out.push(PathHop {
+            from: EntitySummary::from(&g[hop.from]),
+            to: EntitySummary::from(&g[hop.to]),
+            relation: link.relation.as_str(),
+            direction: direction(link.relation, src == g[hop.from].id),
+            support: link.support,
+            sentences: link.sentences,
+            evidence,
+        });
+    }
+    Ok(PathReport {
+        from: EntitySummary::from(&from),
+        to: EntitySummary::from(&to),
+        connected,
+        sentence_evidence: connected && sentence_evidence,
+        hops: out,
+    })
+}
+
+/// The evidence sentence of a relation that best shows it: one naming both entities by
+/// their canonical names if there is one among the first few, else the first.
+fn best_sentence(
+    store: &Store,
+    source: i64,
+    target: i64,
+    relation: EntityRelation,
+    a: &str,
+    b: &str,
+) -> Result<Vec<EvidenceText>, StoreError> {
+    let rows = store.link_evidence(source, target, relation, 20)?;
+    let names = |e: &EvidenceText| {
+        let s = e.sentence.to_lowercase();
+        s.contains(&a.to_lowercase()) && s.contains(&b.to_lowercase())
+    };
+    Ok(rows
+        .iter()
+        .find(|e| names(e))
+        .or_else(|| rows.first())
+        .cloned()
+        .into_iter()
+        .collect())
+}
+
+/// Each entity's first sentence in the first paper naming both.
+fn shared_paper_sentences(store: &Store, a: i64, b: i64) -> Result<Vec<EvidenceText>, StoreError> {
+    let (_, papers) = store.shared_papers(a, b, 1)?;
+    let mut out = Vec::new();
+    if let Some(&paper) = papers.first() {
+        for entity in [a, b] {
+            if let Some(e) = store
+                .paper_entity_evidence(paper, entity)?
+                .into_iter()
+                .next()
+            {
+                out.push(e);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What [`top`] ranks by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TopBy {
+    /// Papers naming the entity.
+    Papers,
+    /// Distinct entities related to it.
+    Degree,
+    /// PageRank over the support-weighted entity graph.
+    PageRank,
+}
+
+/// One row of [`top`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TopRow {
+    /// 1-based rank.
+    pub rank: usize,
+    /// The entity.
+    pub entity: EntitySummary,
+    /// Distinct related entities.
+    pub degree: usize,
+    /// PageRank (ranks of all entities sum to 1).
+    pub pagerank: f64,
+}
+
+/// The `limit` top entities (of type `kind`, if given) by `by`; ties by papers, then name.
+///
+/// # Complexity
+/// Loading the graph, O(V + E); PageRank, O(k · (V + E)); sorting, O(V log V).
+pub fn top(
+    store: &Store,
+    kind: Option<EntityType>,
+    by: TopBy,
+    limit: usize,
+) -> Result<Vec<TopRow>, StoreError> {
+    let loaded = store.load_graph()?;
+    let g = &loaded.graph;
+    let ranks = algo::pagerank(g, DAMPING, ITERATIONS);
+    let mut rows: Vec<TopRow> = g
+        .node_indices()
+        .filter(|&n| kind.is_none_or(|k| g[n].kind == k))
+        .map(|n| TopRow {
+            rank: 0,
+            entity: EntitySummary::from(&g[n]),
+            degree: algo::degree(g, n),
+            pagerank: ranks.get(n.index()).copied().unwrap_or(0.0),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let primary = match by {
+            TopBy::Papers => b.entity.papers.cmp(&a.entity.papers),
+            TopBy::Degree => b.degree.cmp(&a.degree),
+            TopBy::PageRank => b.pagerank.total_cmp(&a.pagerank),
+        };
+        primary
+            .then(b.entity.papers.cmp(&a.entity.papers))
+            .then(a.entity.name.cmp(&b.entity.name))
+            .then(a.entity.id.cmp(&b.entity.id))
+    });
+    rows.truncate(limit);
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.rank = i + 1;
+    }
+    Ok(rows)
+}
+
+/// One row of [`related`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RelatedRow {
+    /// The co-mentioned entity.
+    pub entity: EntitySummary,
+    /// Papers naming both.
+    pub shared_papers: usize,
+    /// Papers with a sentence naming both.
+    pub sentences: usize,
+    /// Pointwise mutual information, in bits.
+    pub pmi: f64,
+}
+
+/// `paperkg related`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RelatedReport {
+    /// The entity asked about.
+    pub entity: EntitySummary,
+    /// Papers in the database (PMI's denominator).
+    pub total_papers: usize,
+    /// The minimum number of shared papers required.
+    pub min_support: usize,
+    /// Entities found (before the limit).
+    pub total: usize,
+    /// Highest PMI first.
+    pub related: Vec<RelatedRow>,
+}
+
+/// The entities most associated with the one named `name`: co-mentioned in at least
+/// `min_support` papers, by PMI (then shared papers, then name).
+///
+/// # Complexity
+/// Two index look-ups and a sort of the entity's co-mentions.
+pub fn related(
+    store: &Store,
+    name: &str,
+    kind: Option<EntityType>,
+    min_support: usize,
+    limit: usize,
+) -> Result<RelatedReport, StoreError> {
+    let entity = store.resolve(name, kind)?.entity;
+    let mut rows: Vec<RelatedRow> = store
+        .co_mentions(entity.id, min_support.max(1))?
+        .into_iter()
+        .map(|l| RelatedRow {
+            entity: EntitySummary::from(&l.other),
+            shared_papers: l.support,
+            sentences: l.sentences,
+            pmi: l.pmi.unwrap_or(0.0),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.pmi
+            .total_cmp(&a.pmi)
+            .then(b.shared_papers.cmp(&a.shared_papers))
+            .then(a.entity.name.cmp(&b.entity.name))
+    });
+    let total = rows.len();
+    rows.truncate(limit);
+    Ok(RelatedReport {
+        entity: EntitySummary::from(&entity),
+        total_papers: store.paper_count()?,
+        min_support: min_support.max(1),
+        total,
+        related: rows,
+    })
+}
+
+/// One paper of [`papers`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PaperHit {
+    /// The paper.
+    pub paper: PaperRef,
+    /// How it relates to the entity, strongest first.
+    pub relations: Vec<&'static str>,
+    /// The sentences behind each relation.
+    pub evidence: Vec<EvidenceText>,
+}
+
+/// `paperkg papers`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PapersReport {
+    /// The entity.
+    pub entity: EntitySummary,
+    /// Papers found (before the limit).
+    pub total: usize,
+    /// Papers proposing it first, then using it, evaluating on it, comparing with it,
+    /// mentioning it; by id within each.
+    pub papers: Vec<PaperHit>,
+}
+
+/// The papers naming the entity called `name` (only those with `relation`, if given), at
+/// most `limit`, with the relation and sentence.
+///
+/// # Complexity
+/// One index look-up for the papers, then one per listed paper.
+pub fn papers(
+    store: &Store,
+    name: &str,
+    kind: Option<EntityType>,
+    relation: Option<PaperRelation>,
+    limit: usize,
+) -> Result<PapersReport, StoreError> {
+    let entity = store.resolve(name, kind)?.entity;
+    let (total, found) = store.papers_of(entity.id, relation, limit)?;
+    let mut hits = Vec::with_capacity(found.len());
+    for (paper, rels) in found {
+        let evidence = store
+            .paper_entity_evidence(paper.id, entity.id)?
+            .into_iter()
+            .filter(|e| relation.is_none_or(|r| e.relation == r.as_str()))
+            .collect();
+        hits.push(PaperHit {
+            paper,
+            relations: rels.iter().map(|r| r.as_str()).collect(),
+            evidence,
+        });
+    }
+    Ok(PapersReport {
+        entity: EntitySummary::from(&entity),
+        total,
+        papers: hits,
+    })
+}
+
+/// A direct relation in [`explain`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExplainedLink {
+    /// The relation.
+    pub relation: String,
+    /// `out` when the first entity is the source, `in` when it is the target, `both` for
+    /// `co_mentioned`.
+    pub direction: &'static str,
+    /// Papers supporting it.
+    pub support: usize,
+    /// Papers with a sentence naming both.
+    pub sentences: usize,
+    /// PMI, for `co_mentioned`.
+    pub pmi: Option<f64>,
+    /// Its evidence sentences (at most the limit asked for).
+    pub evidence: Vec<EvidenceText>,
+}
+
+/// A paper naming both entities in [`explain`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SharedPaper {
+    /// The paper.
+    pub paper: PaperRef,
+    /// How the paper relates to the first entity, with sentences.
+    pub first: Vec<EvidenceText>,
+    /// How the paper relates to the second entity, with sentences.
+    pub second: Vec<EvidenceText>,
+}
+
+/// `paperkg explain`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Explanation {
+    /// The first entity.
+    pub first: EntitySummary,
+    /// The second entity.
+    pub second: EntitySummary,
+    /// Direct relations between them, most specific first.
+    pub relations: Vec<ExplainedLink>,
+    /// Papers naming both.
+    pub shared_total: usize,
+    /// The first of them (at most the limit asked for), by id.
+    pub shared_papers: Vec<SharedPaper>,
+}
+
+/// Every piece of evidence linking the entities named `a` and `b`: their direct relations
+/// with the sentences behind them, and the papers naming both with each one's relation and
+/// sentence there. At most `limit` sentences per relation and `limit` papers.
+///
+/// # Complexity
+/// Index look-ups only: one per relation, one for the shared papers, two per listed paper.
+pub fn explain(
+    store: &Store,
+    a: &str,
+    b: &str,
+    kind: Option<EntityType>,
+    limit: usize,
+) -> Result<Explanation, StoreError> {
+    let first = store.resolve(a, kind)?.entity;
+    let second = store.resolve(b, kind)?.entity;
+    let mut relations = Vec::new();
+    for link in store.links_between(first.id, second.id)? {
+        let Ok(rel) = link.relation.parse::<EntityRelation>() else {
+            continue;
+        };
+        let (s, t) = match link.direction {
+            "in" => (second.id, first.id),
+            "both" => (first.id.min(second.id), first.id.max(second.id)),
+            _ => (first.id, second.id),
+        };
+        relations.push(ExplainedLink {
+            evidence: store.link_evidence(s, t, rel, limit)?,
+            relation: link.relation,
+            direction: link.direction,
+            support: link.support,
+            sentences: link.sentences,
+            pmi: link.pmi,
+        });
+    }
+    let (shared_total, ids) = store.shared_papers(first.id, second.id, limit)?;
+    let mut shared_papers = Vec::with_capacity(ids.len());
+    for id in ids {
+        shared_papers.push(SharedPaper {
+            paper: store.paper(id)?,
+            first: store.paper_entity_evidence(id, first.id)?,
+            second: store.paper_entity_evidence(id, second.id)?,
+        });
+    }
+    Ok(Explanation {
+        first: EntitySummary::from(&first),
+        second: EntitySummary::from(&second),
+        relations,
+        shared_total,
+        shared_papers,
+    })
+}

@@ -1,0 +1,643 @@
+//! Reading a built database back for the explore commands.
+//!
+//! [`Store::open`] opens a paperkg database read-only (checking its format and schema
+//! version) and answers the indexed look-ups the commands need: entities by id, name
+//! resolution through aliases and case with closest-name suggestions ([`resolve`]),
+//! relations of one entity, evidence sentences sliced out of the stored titles and
+//! abstracts, papers naming an entity. [`Store::load_graph`] loads every entity and entity →
+//! entity relation into a petgraph [`EntityGraph`] for the whole-graph algorithms of
+//! [`crate::graph::algo`]. [`explore`] puts these together into one report per command.
+//!
+//! This module never writes: the connection is read-only, and a missing file is an error,
+//! never created. It does not build databases (see [`crate::export::sqlite`]).
+
+pub mod explore;
+pub mod resolve;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use petgraph::graph::NodeIndex;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+use crate::export::sqlite::open_read_only;
+use crate::export::ExportError;
+use crate::extract::EntityType;
+use crate::graph::algo::{EntityGraph, EntityInfo, LinkInfo};
+use crate::graph::{EntityRelation, PaperRelation};
+
+/// Why a look-up in a database failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be opened, or is not a paperkg database of this schema.
+    #[error(transparent)]
+    Open(#[from] ExportError),
+    /// SQLite failed on a query.
+    #[error("SQLite error reading {}", path.display())]
+    Sqlite {
+        /// The database.
+        path: PathBuf,
+        /// What SQLite reported.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A row holds a value paperkg never writes.
+    #[error("{}: damaged database: {reason}", path.display())]
+    Damaged {
+        /// The database.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// No entity has this name or alias (in any case or spelling variant).
+    #[error("{}", unknown_name_message(name, suggestions))]
+    UnknownName {
+        /// The name asked for.
+        name: String,
+        /// The closest names, best first (possibly none).
+        suggestions: Vec<String>,
+    },
+}
+
+fn unknown_name_message(name: &str, suggestions: &[String]) -> String {
+    let mut msg = format!("no entity named {name:?}");
+    match suggestions {
+        [] => msg.push_str(" (try `paperkg top` for the best-known names)"),
+        [one] => msg.push_str(&format!("; did you mean {one:?}?")),
+        many => {
+            let quoted: Vec<String> = many.iter().map(|s| format!("{s:?}")).collect();
+            msg.push_str(&format!("; did you mean one of {}?", quoted.join(", ")));
+        }
+    }
+    msg
+}
+
+/// An entity as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EntityRow {
+    /// Its id (`entities.id`).
+    pub id: i64,
+    /// Canonical name.
+    pub name: String,
+    /// `model`, `method` or `dataset`.
+    #[serde(rename = "type", serialize_with = "ser_kind")]
+    pub kind: EntityType,
+    /// The family's canonical name, if it is a variant of one.
+    pub family: Option<String>,
+    /// The family's entity id.
+    pub parent_id: Option<i64>,
+    /// Papers naming it; 0 for a family only named as the parent of a variant.
+    pub papers: usize,
+    /// Mentions of it.
+    pub mentions: usize,
+}
+
+fn ser_kind<S: serde::Serializer>(kind: &EntityType, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(kind.as_str())
+}
+
+/// A paper, as listed by the explore commands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PaperRef {
+    /// Its id (`papers.id`).
+    pub id: i64,
+    /// Its arXiv id, when known.
+    pub arxiv_id: Option<String>,
+    /// Its title.
+    pub title: String,
+}
+
+/// One piece of evidence with its sentence: why a relation is in the graph.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EvidenceText {
+    /// The paper it is from.
+    pub paper: PaperRef,
+    /// The relation it supports.
+    pub relation: String,
+    /// `title` or `abstract`.
+    pub field: String,
+    /// Character offset of the sentence in that field.
+    pub char_start: usize,
+    /// Character offset just past the sentence.
+    pub char_end: usize,
+    /// The rule that produced the relation.
+    pub rule: String,
+    /// The sentence, sliced from the stored field (whitespace runs shown as one space).
+    pub sentence: String,
+}
+
+/// An entity → entity relation seen from one of its ends.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LinkRow {
+    /// The entity at the other end.
+    pub other: EntityRow,
+    /// The relation.
+    pub relation: String,
+    /// `out` when the entity asked about is the source (`LoRA based_on X`), `in` when it is
+    /// the target, `both` for the undirected `co_mentioned`.
+    pub direction: &'static str,
+    /// Papers supporting it.
+    pub support: usize,
+    /// Papers with a sentence naming both.
+    pub sentences: usize,
+    /// Pointwise mutual information (bits) of a `co_mentioned` pair.
+    pub pmi: Option<f64>,
+}
+
+impl LinkRow {
+    /// The [`LinkInfo`] of this row, for ranking by [`LinkInfo::strength`].
+    pub fn info(&self) -> Option<LinkInfo> {
+        Some(LinkInfo {
+            relation: self.relation.parse().ok()?,
+            support: self.support,
+            sentences: self.sentences,
+            pmi: self.pmi,
+        })
+    }
+}
+
+/// A paper and how it relates to one entity, strongest relation first.
+pub type PaperRelations = (PaperRef, Vec<PaperRelation>);
+
+/// The entity graph loaded from a database, with the node of each entity id.
+#[derive(Debug, Default)]
+pub struct LoadedGraph {
+    /// Entities and their relations.
+    pub graph: EntityGraph,
+    index: HashMap<i64, NodeIndex>,
+}
+
+impl LoadedGraph {
+    /// The node of entity `id`.
+    pub fn node(&self, id: i64) -> Option<NodeIndex> {
+        self.index.get(&id).copied()
+    }
+}
+
+/// A paperkg database opened read-only.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Columns of [`EntityRow`], in [`entity_row`] order, for `entities e`.
+const ENTITY_COLUMNS: &str =
+    "e.id, e.name, e.type, e.family, e.parent_id, e.paper_count, e.mention_count";
+
+impl Store {
+    /// Opens the database at `path` read-only.
+    ///
+    /// Fails, naming `path`, when the file is missing, is not an SQLite database, is not a
+    /// paperkg database, or has another schema version (e.g. one built by an older
+    /// paperkg: rebuild it).
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = open_read_only(path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn sql(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn damaged(&self, reason: String) -> StoreError {
+        StoreError::Damaged {
+            path: self.path.clone(),
+            reason,
+        }
+    }
+
+    /// Runs `sql` with `params` and collects each row through `f`, which may reject a row
+    /// as damaged.
+    fn rows<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        f: impl Fn(&Row<'_>) -> rusqlite::Result<Result<T, String>>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut st = self.conn.prepare_cached(sql).map_err(|e| self.sql(e))?;
+        let rows = st.query_map(params, |r| f(r)).map_err(|e| self.sql(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(row.map_err(|e| self.sql(e))?.map_err(|r| self.damaged(r))?);
+        }
+        Ok(out)
+    }
+
+    /// The entity with this id, if any.
+    pub fn entity(&self, id: i64) -> Result<Option<EntityRow>, StoreError> {
+        let sql = format!("SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.id = ?1");
+        Ok(self.rows(&sql, [id], entity_row)?.into_iter().next())
+    }
+
+    /// Every alias of an entity (its canonical name included), sorted.
+    pub fn aliases(&self, id: i64) -> Result<Vec<String>, StoreError> {
+        self.rows(
+            "SELECT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias",
+            [id],
+            |r| Ok(Ok(r.get(0)?)),
+        )
+    }
+
+    /// The entities whose family is entity `id`, most-mentioned first.
+    pub fn variants(&self, id: i64) -> Result<Vec<EntityRow>, StoreError> {
+        let sql = format!(
+            "SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.parent_id = ?1 \
+             ORDER BY e.paper_count DESC, e.name, e.id"
+        );
+        self.rows(&sql, [id], entity_row)
+    }
+
+    /// How many papers relate to entity `id` in each way, in [`PaperRelation::ALL`] order
+    /// (relations with no paper left out).
+    pub fn paper_relation_counts(
+        &self,
+        id: i64,
+    ) -> Result<Vec<(PaperRelation, usize)>, StoreError> {
+        let mut out: Vec<(PaperRelation, usize)> = self.rows(
+            "SELECT relation, COUNT(*) FROM paper_entities WHERE entity_id = ?1 GROUP BY relation",
+            [id],
+            |r| {
+                let rel: String = r.get(0)?;
+                let n: i64 = r.get(1)?;
+                Ok(rel.parse::<PaperRelation>().map(|rel| (rel, size(n))))
+            },
+        )?;
+        out.sort();
+        Ok(out)
+    }
+
+    /// Every entity → entity relation of entity `id`, both directions, unsorted.
+    pub fn links(&self, id: i64) -> Result<Vec<LinkRow>, StoreError> {
+        let sql = format!(
+            "SELECT {ENTITY_COLUMNS}, x.relation, x.dir, x.support, x.sentences, x.pmi FROM \
+             (SELECT target_id AS other, relation, 'out' AS dir, support, sentences, pmi \
+                FROM edges WHERE source_id = ?1 \
+              UNION ALL \
+              SELECT source_id, relation, 'in', support, sentences, pmi \
+                FROM edges WHERE target_id = ?1) x \
+             JOIN entities e ON e.id = x.other"
+        );
+        self.rows(&sql, [id], link_row)
+    }
+
+    /// The entity → entity relations between `a` and `b`, either way round, in
+    /// [`EntityRelation::ALL`] order, seen from `a` (`other` is `b`).
+    pub fn links_between(&self, a: i64, b: i64) -> Result<Vec<LinkRow>, StoreError> {
+        let sql = format!(
+            "SELECT {ENTITY_COLUMNS}, x.relation, x.dir, x.support, x.sentences, x.pmi FROM \
+             (SELECT target_id AS other, relation, 'out' AS dir, support, sentences, pmi \
+                FROM edges WHERE source_id = ?1 AND target_id = ?2 \
+              UNION ALL \
+              SELECT source_id, relation, 'in', support, sentences, pmi \
+                FROM edges WHERE source_id = ?2 AND target_id = ?1) x \
+             JOIN entities e ON e.id = x.other"
+        );
+        let mut out = self.rows(&sql, params![a, b], link_row)?;
+        out.sort_by_key(|l| {
+            l.relation
+                .parse::<EntityRelation>()
+                .map_or(usize::MAX, |r| r as usize)
+        });
+        Ok(out)
+    }
+
+    /// The evidence of entity → entity relation `source` → `target` (for `co_mentioned`,
+    /// give the lower id first), at most `limit` rows, in paper order.
+    pub fn link_evidence(
+        &self,
+        source: i64,
+        target: i64,
+        relation: EntityRelation,
+        limit: usize,
+    ) -> Result<Vec<EvidenceText>, StoreError> {
+        self.evidence_rows(
+            "SELECT v.paper_id, p.arxiv_id, p.title, p.abstract, v.relation, v.field, \
+             v.char_start, v.char_end, v.rule FROM evidence v JOIN papers p ON p.id = v.paper_id \
+             WHERE v.source_id = ?1 AND v.target_id = ?2 AND v.relation = ?3 \
+             ORDER BY v.paper_id, v.field DESC, v.char_start LIMIT ?4",
+            params![source, target, relation.as_str(), limit_param(limit)],
+        )
+    }
+
+    /// The evidence of paper `paper`'s relations to entity `entity`, in relation order then
+    /// text order.
+    pub fn paper_entity_evidence(
+        &self,
+        paper: i64,
+        entity: i64,
+    ) -> Result<Vec<EvidenceText>, StoreError> {
+        let mut out = self.evidence_rows(
+            "SELECT v.paper_id, p.arxiv_id, p.title, p.abstract, v.relation, v.field, \
+             v.char_start, v.char_end, v.rule FROM evidence v JOIN papers p ON p.id = v.paper_id \
+             WHERE v.entity_id = ?1 AND v.paper_id = ?2 \
+             ORDER BY v.field DESC, v.char_start",
+            params![entity, paper],
+        )?;
+        out.sort_by_key(|e| {
+            e.relation
+                .parse::<PaperRelation>()
+                .map_or(usize::MAX, |r| r as usize)
+        });
+        Ok(out)
+    }
+
+    fn evidence_rows<P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+    ) -> Result<Vec<EvidenceText>, StoreError> {
+        self.rows(sql, params, |r| {
+            let title: String = r.get(2)?;
+            let abstract_text: String = r.get(3)?;
+            let field: String = r.get(5)?;
+            let start = size(r.get(6)?);
+            let end = size(r.get(7)?);
+            let text = match field.as_str() {
+                "title" => &title,
+                "abstract" => &abstract_text,
+                other => return Ok(Err(format!("evidence field {other:?}"))),
+            };
+            Ok(Ok(EvidenceText {
+                sentence: slice_chars(text, start, end),
+                paper: PaperRef {
+                    id: r.get(0)?,
+                    arxiv_id: r.get(1)?,
+                    title: one_line(&title),
+                },
+                relation: r.get(4)?,
+                field,
+                char_start: start,
+                char_end: end,
+                rule: r.get(8)?,
+            }))
+        })
+    }
+
+    /// The papers relating to entity `id` (optionally only by `relation`): each paper once
+    /// with its relations in [`PaperRelation::ALL`] order, strongest relation first, then by
+    /// paper id. Returns the total number of such papers and the first `limit`.
+    pub fn papers_of(
+        &self,
+        id: i64,
+        relation: Option<PaperRelation>,
+        limit: usize,
+    ) -> Result<(usize, Vec<PaperRelations>), StoreError> {
+        let rows: Vec<(i64, PaperRelation)> = self.rows(
+            "SELECT paper_id, relation FROM paper_entities WHERE entity_id = ?1",
+            [id],
+            |r| {
+                let paper: i64 = r.get(0)?;
+                let rel: String = r.get(1)?;
+                Ok(rel.parse::<PaperRelation>().map(|rel| (paper, rel)))
+            },
+        )?;
+        let mut by_paper: HashMap<i64, Vec<PaperRelation>> = HashMap::new();
+        for (paper, rel) in rows {
+            by_paper.entry(paper).or_default().push(rel);
+        }
+        let mut papers: Vec<(i64, Vec<PaperRelation>)> = by_paper
+            .into_iter()
+            .filter(|(_, rels)| relation.is_none_or(|r| rels.contains(&r)))
+            .map(|(p, mut rels)| {
+                rels.sort();
+                (p, rels)
+            })
+            .collect();
+        papers.sort_by(|a, b| a.1.first().cmp(&b.1.first()).then(a.0.cmp(&b.0)));
+        let total = papers.len();
+        let mut out = Vec::new();
+        for (p, rels) in papers.into_iter().take(limit) {
+            out.push((self.paper(p)?, rels));
+        }
+        Ok((total, out))
+    }
+
+    /// The paper with this id.
+    pub fn paper(&self, id: i64) -> Result<PaperRef, StoreError> {
+        self.conn
+            .prepare_cached("SELECT id, arxiv_id, title FROM papers WHERE id = ?1")
+            .and_then(|mut st| {
+                st.query_row([id], |r| {
+                    Ok(PaperRef {
+                        id: r.get(0)?,
+                        arxiv_id: r.get(1)?,
+                        title: one_line(&r.get::<_, String>(2)?),
+                    })
+                })
+                .optional()
+            })
+            .map_err(|e| self.sql(e))?
+            .ok_or_else(|| self.damaged(format!("paper {id} is referenced but missing")))
+    }
+
+    /// The ids of papers relating to both `a` and `b`, in paper order, at most `limit`, and
+    /// how many there are in all.
+    pub fn shared_papers(
+        &self,
+        a: i64,
+        b: i64,
+        limit: usize,
+    ) -> Result<(usize, Vec<i64>), StoreError> {
+        let ids: Vec<i64> = self.rows(
+            "SELECT DISTINCT x.paper_id FROM paper_entities x \
+             JOIN paper_entities y ON y.paper_id = x.paper_id AND y.entity_id = ?2 \
+             WHERE x.entity_id = ?1 ORDER BY x.paper_id",
+            params![a, b],
+            |r| Ok(Ok(r.get(0)?)),
+        )?;
+        let total = ids.len();
+        Ok((total, ids.into_iter().take(limit).collect()))
+    }
+
+    /// The co-mentioned entities of `id` shared by at least `min_support` papers.
+    pub fn co_mentions(&self, id: i64, min_support: usize) -> Result<Vec<LinkRow>, StoreError> {
+        let sql = format!(
+            "SELECT {ENTITY_COLUMNS}, x.relation, 'both', x.support, x.sentences, x.pmi FROM \
+             (SELECT target_id AS other, relation, support, sentences, pmi FROM edges \
+                WHERE source_id = ?1 AND relation = 'co_mentioned' AND support >= ?2 \
+              UNION ALL \
+              SELECT source_id, relation, support, sentences, pmi FROM edges \
+                WHERE target_id = ?1 AND relation = 'co_mentioned' AND support >= ?2) x \
+             JOIN entities e ON e.id = x.other"
+        );
+        self.rows(&sql, params![id, limit_param(min_support)], link_row)
+    }
+
+    /// Every entity, by id.
+    pub fn all_entities(&self) -> Result<Vec<EntityRow>, StoreError> {
+        let sql = format!("SELECT {ENTITY_COLUMNS} FROM entities e ORDER BY e.id");
+        self.rows(&sql, [], entity_row)
+    }
+
+    /// Number of papers in the database.
+    pub fn paper_count(&self) -> Result<usize, StoreError> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM papers", [], |r| r.get::<_, i64>(0))
+            .map(size)
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Loads every entity and entity → entity relation into a petgraph graph. Node `i` is
+    /// the i-th entity by id.
+    ///
+    /// # Complexity
+    /// O(V + E) rows read.
+    pub fn load_graph(&self) -> Result<LoadedGraph, StoreError> {
+        let mut loaded = LoadedGraph::default();
+        for e in self.all_entities()? {
+            let id = e.id;
+            let node = loaded.graph.add_node(EntityInfo {
+                id,
+                name: e.name,
+                kind: e.kind,
+                family: e.family,
+                papers: e.papers,
+                mentions: e.mentions,
+            });
+            loaded.index.insert(id, node);
+        }
+        let edges: Vec<(i64, i64, LinkInfo)> = self.rows(
+            "SELECT source_id, target_id, relation, support, sentences, pmi FROM edges \
+             ORDER BY source_id, target_id, relation",
+            [],
+            |r| {
+                let rel: String = r.get(2)?;
+                let Ok(relation) = rel.parse::<EntityRelation>() else {
+                    return Ok(Err(format!("unknown relation {rel:?} in edges")));
+                };
+                Ok(Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    LinkInfo {
+                        relation,
+                        support: size(r.get(3)?),
+                        sentences: size(r.get(4)?),
+                        pmi: r.get(5)?,
+                    },
+                )))
+            },
+        )?;
+        for (s, t, link) in edges {
+            match (loaded.node(s), loaded.node(t)) {
+                (Some(a), Some(b)) => {
+                    loaded.graph.add_edge(a, b, link);
+                }
+                _ => return Err(self.damaged(format!("edge {s} → {t} names a missing entity"))),
+            }
+        }
+        Ok(loaded)
+    }
+}
+
+/// Reads an [`EntityRow`] from the first seven columns ([`ENTITY_COLUMNS`]).
+fn entity_row(r: &Row<'_>) -> rusqlite::Result<Result<EntityRow, String>> {
+    let kind: String = r.get(2)?;
+    let Ok(kind) = kind.parse::<EntityType>() else {
+        return Ok(Err(format!("unknown entity type {kind:?}")));
+    };
+    Ok(Ok(EntityRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        kind,
+        family: r.get(3)?,
+        parent_id: r.get(4)?,
+        papers: size(r.get(5)?),
+        mentions: size(r.get(6)?),
+    }))
+}
+
+/// Reads a [`LinkRow`]: entity columns, then relation, direction, support, sentences, pmi.
+fn link_row(r: &Row<'_>) -> rusqlite::Result<Result<LinkRow, String>> {
+    let other = match entity_row(r)? {
+        Ok(e) => e,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    let relation: String = r.get(7)?;
+    let Ok(rel) = relation.parse::<EntityRelation>() else {
+        return Ok(Err(format!("unknown relation {relation:?} in edges")));
+    };
+    let dir: String = r.get(8)?;
+    let direction = if !rel.is_directed() {
+        "both"
+    } else if dir == "out" {
+        "out"
+    } else {
+        "in"
+    };
+    Ok(Ok(LinkRow {
+        other,
+        relation,
+        direction,
+        support: size(r.get(9)?),
+        sentences: size(r.get(10)?),
+        pmi: r.get(11)?,
+    }))
+}
+
+/// An SQLite integer as a count (negative values, which paperkg never writes, read as 0).
+fn size(n: i64) -> usize {
+    usize::try_from(n).unwrap_or(0)
+}
+
+/// A count as an SQLite parameter (saturating).
+fn limit_param(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Characters `start..end` of `text`, on one line. Out-of-range offsets give what is in
+/// range (possibly nothing), never a panic.
+pub fn slice_chars(text: &str, start: usize, end: usize) -> String {
+    let s: String = text
+        .chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect();
+    one_line(&s)
+}
+
+/// `text` with every run of whitespace shown as one space, trimmed.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slice_chars_is_safe_and_flattens_whitespace() {
+        assert_eq!(slice_chars("Ünï\n  GPT-4 ok", 2, 12), "ï GPT-4");
+        assert_eq!(slice_chars("abc", 5, 9), "");
+        assert_eq!(slice_chars("abc", 2, 1), "");
+    }
+
+    #[test]
+    fn unknown_name_message_lists_suggestions() {
+        let e = StoreError::UnknownName {
+            name: "lorra".into(),
+            suggestions: vec!["LoRA".into(), "QLoRA".into()],
+        };
+        assert_eq!(
+            e.to_string(),
+            "no entity named \"lorra\"; did you mean one of \"LoRA\", \"QLoRA\"?"
+        );
+        let e = StoreError::UnknownName {
+            name: "zzz".into(),
+            suggestions: vec![],
+        };
+        assert!(e.to_string().contains("paperkg top"));
+    }
+}
