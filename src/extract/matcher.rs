@@ -258,8 +258,18 @@ fn compile(patterns: HashMap<String, usize>, fold: bool) -> (Option<AhoCorasick>
     (automaton.ok(), ids)
 }
 
-/// Whether a surface form is matched in any case under `rule`.
+/// Whether a surface form is matched in any case under `rule` (short capitals acronyms
+/// never are).
 fn folds(surface: &str, rule: CaseRule) -> bool {
+    // A short acronym in capitals is matched as written whatever the rule: `MLM` must not
+    // match "mLMs" (multilingual LMs), nor `NAS` "nas".
+    let letters = surface.chars().filter(|c| c.is_alphabetic()).count();
+    let acronym = surface.chars().count() <= 5
+        && letters >= 2
+        && surface.chars().all(|c| c.is_uppercase() || !c.is_alphanumeric());
+    if acronym {
+        return false;
+    }
     match rule {
         CaseRule::Exact => false,
         CaseRule::Fold => true,
@@ -507,6 +517,9 @@ LoRA\tmethod\tLow-Rank Adaptation\t\t\n";
         assert!(!folds("PaLM", CaseRule::Auto));
         assert!(!folds("GLUE", CaseRule::Auto));
         assert!(folds("glue", CaseRule::Fold));
+        assert!(!folds("MLM", CaseRule::Fold));
+        assert!(!folds("R-CNN", CaseRule::Fold));
+        assert!(folds("GSM8K", CaseRule::Fold));
     }
 
     #[test]
