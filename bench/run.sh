@@ -76,11 +76,12 @@ measure() {
         tail -5 "$work/$label.stderr" >&2
         exit 1
     }
-    local wall rss
+    local wall rss cpu
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
         for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$work/time.txt")
     rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time.txt")
-    printf '%s\t%s\t%s\t%s\n' "$label" "$wall" "$rss" "$load" >> "$results"
+    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$work/time.txt")
+    printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$wall" "$rss" "$cpu" "$load" >> "$results"
 }
 
 measure "paperkg-build" "$bin" build --out "$work/paperkg-out" "$corpus"
@@ -99,17 +100,18 @@ rows = [line.rstrip("\n").split("\t") for line in open(results)]
 wall = {r[0]: float(r[1]) for r in rows}
 base, floor = wall.get("python-baseline"), wall.get("rg-floor")
 print(f"\n{n:,} papers, {mb:,.1f} MB ({corpus})\n")
-head = f"{'contender':<17} {'wall s':>8} {'papers/s':>10} {'MB/s':>8} {'peak RSS MB':>12} " \
-       f"{'x baseline':>11} {'x rg':>7} {'load':>5}"
+head = f"{'contender':<17} {'wall s':>8} {'CPU s':>7} {'papers/s':>10} {'MB/s':>8} " \
+       f"{'peak RSS MB':>12} {'x baseline':>11} {'x rg':>7} {'load':>5}"
 print(head)
 print("-" * len(head))
-for label, secs, rss_kb, load in rows:
+for label, secs, rss_kb, cpu, load in rows:
     secs = float(secs)
     t = max(secs, 1e-3)
     vs_base = f"{base / t:.1f}" if base else "-"
     vs_rg = f"{t / floor:.1f}" if floor else "-"
-    print(f"{label:<17} {secs:>8.2f} {n / t:>10,.0f} {mb / t:>8.1f} {int(rss_kb) / 1024:>12.0f} "
-          f"{vs_base:>11} {vs_rg:>7} {load:>5}")
+    print(f"{label:<17} {secs:>8.2f} {float(cpu):>7.2f} {n / t:>10,.0f} {mb / t:>8.1f} "
+          f"{int(rss_kb) / 1024:>12.0f} {vs_base:>11} {vs_rg:>7} {load:>5}")
 print("\nx baseline: how many times faster than the Python baseline (higher is better);")
-print("x rg: how many times slower than rg's raw scan (lower is better); load: 1-min load.")
+print("x rg: how many times slower than rg's raw scan (lower is better); CPU s: user + system;")
+print("load: the 1-minute load average when the run started (2 cores: above ~0.5 means others ran).")
 EOF

@@ -154,6 +154,9 @@ pub struct KnowledgeGraph {
     pairs: HashMap<(NodeIndex, NodeIndex), usize>,
     /// Typed relations, and same-sentence counts of co-mentioned pairs.
     links: HashMap<(NodeIndex, NodeIndex, EntityRelation), LinkCount>,
+    /// How often each spelling of an entity's name was its name in a paper; the most
+    /// frequent becomes the display name at [`KnowledgeGraph::finish`].
+    spellings: HashMap<NodeIndex, HashMap<String, usize>>,
     finished: bool,
 }
 
@@ -404,7 +407,16 @@ impl KnowledgeGraph {
 
     fn entity_for(&mut self, m: &Mention) -> EntityRef {
         let key = (m.kind, name_key(&m.name));
-        if let Some(&node) = self.entities.get(&key) {
+        let found = self.entities.get(&key).copied();
+        if let Some(node) = found {
+            *self
+                .spellings
+                .entry(node)
+                .or_default()
+                .entry(m.name.clone())
+                .or_insert(0) += 1;
+        }
+        if let Some(node) = found {
             if let Node::Entity(e) = &mut self.graph[node] {
                 if let Err(pos) = e.aliases.binary_search(&m.surface) {
                     e.aliases.insert(pos, m.surface.clone());
@@ -433,10 +445,31 @@ impl KnowledgeGraph {
             ordinal,
         }));
         self.entities.insert(key, node);
+        self.spellings
+            .entry(node)
+            .or_default()
+            .insert(m.name.clone(), 1);
         EntityRef {
             node,
             ordinal,
             is_new: true,
+        }
+    }
+
+    /// Gives every entity its most frequent spelling as display name (ties: the
+    /// alphabetically first), so the name does not depend on which paper came first. A
+    /// lexicon entity always has the lexicon's name: every mention spells it that way.
+    fn settle_names(&mut self) {
+        let mut spellings: Vec<(NodeIndex, HashMap<String, usize>)> =
+            self.spellings.drain().collect();
+        spellings.sort_by_key(|(node, _)| *node);
+        for (node, counts) in spellings {
+            let best = counts
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)));
+            if let (Some((name, _)), Node::Entity(e)) = (best, &mut self.graph[node]) {
+                e.name = name;
+            }
         }
     }
 
@@ -446,6 +479,7 @@ impl KnowledgeGraph {
         if self.finished {
             return;
         }
+        self.settle_names();
         let mut pairs: Vec<((NodeIndex, NodeIndex), usize)> = self.pairs.drain().collect();
         pairs.sort();
         for ((a, b), papers) in pairs {
@@ -551,6 +585,44 @@ mod tests {
             char_len: surface.chars().count(),
             proposed: false,
         }
+    }
+
+    #[test]
+    fn display_name_is_the_most_frequent_spelling() {
+        let mut g = KnowledgeGraph::new();
+        for p in ["p1", "p2", "p3"] {
+            g.add_paper(p, p);
+        }
+        g.add_mentions(
+            "p1",
+            &[mention(
+                "Llama-Adapter",
+                EntityType::Method,
+                "Llama-Adapter",
+            )],
+        );
+        g.add_mentions(
+            "p2",
+            &[mention(
+                "LLaMA-Adapter",
+                EntityType::Method,
+                "LLaMA-Adapter",
+            )],
+        );
+        g.add_mentions(
+            "p3",
+            &[mention(
+                "LLaMA-Adapter",
+                EntityType::Method,
+                "LLaMA-Adapter",
+            )],
+        );
+        g.finish();
+        let ix = g.entity(EntityType::Method, "llama adapter").unwrap();
+        let Node::Entity(e) = &g.graph[ix] else {
+            panic!("not an entity")
+        };
+        assert_eq!(e.name, "LLaMA-Adapter");
     }
 
     #[test]
