@@ -69,8 +69,15 @@ impl<'a> Text<'a> {
         let mut verbs = Vec::with_capacity(tokens.len());
         for t in &tokens {
             let word = &text[t.start..t.end];
-            heads.push(head_type(word));
-            verbs.push(typing::is_intro_verb(word));
+            // Head nouns and verbs are plain words of 2 to 13 letters, capitalised at most
+            // at the start, or acronyms in capitals (`LLMs`): anything else needs no lookup.
+            let b = word.as_bytes();
+            let stem = b.strip_suffix(b"s").unwrap_or(b);
+            let plain = (2..=13).contains(&b.len())
+                && (b[1..].iter().all(|c| c.is_ascii_lowercase() || *c == b'-')
+                    || stem.iter().all(u8::is_ascii_uppercase));
+            heads.push(if plain { head_type(word) } else { None });
+            verbs.push(plain && typing::is_intro_verb(word));
         }
         Text {
             field,
