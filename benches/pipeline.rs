@@ -11,6 +11,7 @@ use std::fs::File;
 use std::hint::black_box;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use paperkg::build::{self, BuildConfig, Silent};
@@ -55,6 +56,7 @@ fn build_end_to_end(c: &mut Criterion) {
     let mut group = c.benchmark_group("build");
     group.throughput(Throughput::Elements(PAPERS as u64));
     group.sample_size(10);
+    group.measurement_time(Duration::from_secs(70));
     group.bench_function("20k generated papers to SQLite + DOT", |b| {
         b.iter(|| {
             let out = tempfile::tempdir_in(dir.path()).expect("output dir");
