@@ -266,7 +266,9 @@ fn folds(surface: &str, rule: CaseRule) -> bool {
     let letters = surface.chars().filter(|c| c.is_alphabetic()).count();
     let acronym = surface.chars().count() <= 5
         && letters >= 2
-        && surface.chars().all(|c| c.is_uppercase() || !c.is_alphanumeric());
+        && surface
+            .chars()
+            .all(|c| c.is_uppercase() || !c.is_alphanumeric());
     if acronym {
         return false;
     }
