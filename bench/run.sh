@@ -43,7 +43,7 @@ if [ "$baseline" = 1 ] && ! python3 -c 'import spacy, networkx' >/dev/null 2>&1;
 fi
 
 cargo build --release --quiet
-bin="$repo/target/release/paperkg"
+bin="${CARGO_TARGET_DIR:-$repo/target}/release/paperkg"
 
 work=${BENCH_DIR:-}
 if [ -z "$work" ]; then
