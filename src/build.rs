@@ -6,7 +6,8 @@
 //! writer (one transaction) and into the [`KnowledgeGraph`], in input order. Abstracts are
 //! never kept beyond their batch, so memory stays bounded by the batch size and the graph.
 //! At the end the entity → entity edges are added, the database is committed and renamed
-//! into place, and the DOT file is written.
+//! into place, and the DOT file is drawn from the new database, by the same code (and with
+//! the same readable defaults) as `paperkg export dot`.
 //!
 //! This module does no terminal output: problems and progress go to a [`Observer`]
 //! supplied by the caller.
@@ -16,13 +17,15 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::export::dot::{self, DotOptions, DotOutput};
+use crate::export::dot::{self, DotOutput};
 use crate::export::sqlite::{BuildInfo, SqliteWriter};
 use crate::export::ExportError;
 use crate::extract::{EntityType, Extractor, Mention};
 use crate::graph::relations::{self, Relations};
 use crate::graph::{Edge, EntityRelation, KnowledgeGraph, Node, PaperSlot};
 use crate::ingest::{IngestError, IngestOptions, Record, Records};
+use crate::store::export::{self as selection, ExportOptions};
+use crate::store::{Store, StoreError};
 
 /// File name of the database inside the output folder.
 pub const DATABASE_FILE: &str = "kg.sqlite";
@@ -42,8 +45,8 @@ pub struct BuildConfig {
     pub batch_size: usize,
     /// Reading limits.
     pub ingest: IngestOptions,
-    /// What the DOT drawing shows.
-    pub dot: DotOptions,
+    /// What the DOT drawing shows (by default [`ExportOptions::drawing`]).
+    pub dot: ExportOptions,
 }
 
 impl BuildConfig {
@@ -55,7 +58,7 @@ impl BuildConfig {
             strict: false,
             batch_size: 2048,
             ingest: IngestOptions::default(),
-            dot: DotOptions::default(),
+            dot: ExportOptions::drawing(),
         }
     }
 }
@@ -121,7 +124,7 @@ pub struct DotSummary {
     pub nodes: usize,
     /// Edges drawn.
     pub edges: usize,
-    /// Nodes left out to keep the drawing readable.
+    /// Entities left out to keep the drawing readable.
     pub dropped_nodes: usize,
 }
 
@@ -148,6 +151,9 @@ pub enum BuildError {
     /// Writing an output failed.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// Reading the new database back for the drawing failed (the database is in place).
+    #[error(transparent)]
+    Drawing(#[from] StoreError),
 }
 
 /// Runs the whole pipeline.
@@ -215,7 +221,11 @@ pub fn build(
     };
     let database = writer.finish(&graph, &info)?;
     let dot_path = config.out_dir.join(DOT_FILE);
-    let drawn = dot::write_dot(&graph, &config.dot, &dot_path)?;
+    let drawn = {
+        let store = Store::open(&database)?;
+        let selected = selection::load(&store, &config.dot)?;
+        dot::write_dot(&selected, &dot_path)?
+    };
     Ok(summarise(
         &graph,
         &counts,

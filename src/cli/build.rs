@@ -36,8 +36,9 @@ pub struct BuildArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Most nodes drawn in graph.dot; a larger graph is cut to its strongest part.
-    #[arg(long, value_name = "N", default_value_t = 400)]
+    /// Most entities drawn in graph.dot (those named by the most papers); 0 draws them all.
+    /// `paperkg export dot` draws other selections.
+    #[arg(long, value_name = "N", default_value_t = 40)]
     pub dot_nodes: usize,
 }
 
@@ -56,7 +57,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     };
     let mut config = BuildConfig::new(inputs, args.out);
     config.strict = args.strict;
-    config.dot.max_nodes = args.dot_nodes;
+    config.dot.top = args.dot_nodes;
 
     let mut reporter = Reporter::new(ingest::total_bytes(&config.inputs));
     let result = build::build(&config, &extractor, &mut reporter);
@@ -168,7 +169,7 @@ fn write_summary(out: &mut impl Write, s: &BuildSummary) -> std::io::Result<()> 
     writeln!(out, "  database   {}", s.database.display())?;
     let drawn = if s.dot.dropped_nodes > 0 {
         format!(
-            " ({} of {} nodes: the strongest part; raise --dot-nodes to draw more)",
+            " ({} of {} entities, the most-named; `paperkg export dot` draws more)",
             thousands(s.dot.nodes),
             thousands(s.dot.nodes + s.dot.dropped_nodes)
         )

@@ -8,12 +8,14 @@ mod eval;
 pub mod exit;
 mod explain;
 mod explore;
+mod export;
 mod extract;
 mod neighbors;
 mod papers;
 mod path;
 mod related;
 mod show;
+mod sql;
 mod stats;
 mod synth;
 mod top;
@@ -61,6 +63,10 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Write a deterministic synthetic corpus (arXiv JSON Lines) for benchmarks.
     Synth(synth::SynthArgs),
+    /// Run SQL on a built database, read-only, printing each statement's rows.
+    Sql(sql::SqlArgs),
+    /// Write the graph as a readable Graphviz drawing, GraphML, node-link JSON or Neo4j CSV.
+    Export(export::ExportArgs),
 }
 
 /// Default output folder.
@@ -87,6 +93,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Papers(args) => papers::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Synth(args) => synth::run(args),
+        Command::Sql(args) => sql::run(args),
+        Command::Export(args) => export::run(args),
     }
 }
 

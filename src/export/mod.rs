@@ -1,24 +1,38 @@
-//! Writing a built knowledge graph to files: the SQLite database and Graphviz DOT.
+//! Writing a built knowledge graph to files: the SQLite database, Graphviz DOT, GraphML,
+//! node-link JSON and Neo4j import CSV.
 //!
 //! * [`sqlite`] streams papers, provenance and mentions into a new database during the
 //!   build ([`sqlite::SqliteWriter`]), writes entities and edges from the finished
 //!   [`KnowledgeGraph`](crate::graph::KnowledgeGraph) at the end, and reads summary figures
 //!   back ([`sqlite::read_stats`]).
-//! * [`dot`] renders the whole graph, or the neighbourhood of one entity, as DOT text
-//!   ([`dot::to_dot`], [`dot::write_dot`]).
+//! * The graph files are written from an [`model::ExportGraph`], a selection read back from
+//!   the database by `crate::store::export`: [`dot`] (a readable drawing, and rendering it
+//!   with Graphviz), [`graphml`] (Gephi, Cytoscape, yEd, networkx), [`json`] (node-link JSON
+//!   for D3 and networkx) and [`neo4j`] (CSV files for `neo4j-admin database import`).
 //!
-//! Both writers are atomic: they write a temporary file beside the target and rename it over
+//! Every writer is atomic: it writes a temporary file beside the target and renames it over
 //! the target only once it is complete, so an interrupted or failed export never leaves a
 //! half-written file or damages the previous one.
 //!
-//! This module does not build the graph, decide what a paper or entity is, or query a
-//! database for the explore commands; it only writes (and checks) files.
+//! This module does not build the graph, decide what a paper or entity is, or choose what
+//! to export; it only writes (and checks) files.
 
 mod atomic;
 pub mod dot;
+pub mod escape;
+pub mod graphml;
+pub mod json;
+pub mod model;
+pub mod neo4j;
 pub mod sqlite;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `path` atomically (a temporary file beside it, renamed over it when
+/// complete). Returns the path.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<PathBuf, ExportError> {
+    atomic::write_atomic(path, bytes)
+}
 
 /// An error while writing or reading an export file. Every variant names the file.
 ///
@@ -65,6 +79,14 @@ pub enum ExportError {
         found: i32,
         /// The version this build reads ([`sqlite::SCHEMA_VERSION`]).
         expected: i32,
+    },
+    /// Graphviz could not render a drawing.
+    #[error("cannot render {}: {reason}", path.display())]
+    Graphviz {
+        /// The image that was to be written.
+        path: PathBuf,
+        /// Why: `dot` is missing (with how to install it), or what it reported.
+        reason: String,
     },
     /// The data handed to a writer is inconsistent (a bug in the caller, not in the input).
     #[error("cannot write {}: {message}", path.display())]

@@ -32,8 +32,9 @@ use crate::ingest::{Provenance, Record};
 /// The schema version, stored as `PRAGMA user_version`. Bump it with every change to
 /// [`SCHEMA`] that older readers would misread.
 ///
-/// Version 2 added typed relations, evidence, PMI and alias keys.
-pub const SCHEMA_VERSION: i32 = 2;
+/// Version 2 added typed relations, evidence, PMI and alias keys; version 3 the full-text
+/// index `papers_fts`, the views and the ranking indexes.
+pub const SCHEMA_VERSION: i32 = 3;
 
 /// The value of the `format` key in the `meta` table of every paperkg database.
 const FORMAT: &str = "paperkg";
@@ -72,8 +73,16 @@ const FORMAT: &str = "paperkg";
 /// * `meta`: key/value facts about the build (`format`, `schema_version`, `tool_version`,
 ///   `inputs` as a JSON array, `records_read`, `problems`, `elapsed_ms`, `papers`,
 ///   `entities`).
+/// * `papers_fts`: an FTS5 full-text index over `papers.title` and `papers.abstract`
+///   (external content: the text lives in `papers`; `rowid` is `papers.id`).
+/// * Views for the common joins: `entity_papers` (an entity with each paper relating to
+///   it), `co_occurrences` (co-mentioned pairs with names, shared papers and PMI),
+///   `family_tree` (every entity with each of its ancestors and the depth),
+///   `relations` (entity → entity relations with names and evidence counts),
+///   `relation_evidence` and `paper_evidence` (each piece of evidence with its sentence).
 ///
-/// Lookup indexes are case-insensitive on entity names and aliases.
+/// Lookup indexes are case-insensitive on entity names and aliases. `docs/schema.md`
+/// documents every table, view and column and holds this text verbatim (a test checks it).
 pub const SCHEMA: &str = "
 CREATE TABLE papers (
     id            INTEGER PRIMARY KEY,
@@ -165,6 +174,70 @@ CREATE INDEX evidence_paper_entity ON evidence(entity_id, paper_id) WHERE entity
 CREATE INDEX evidence_edge ON evidence(source_id, target_id, relation) WHERE source_id IS NOT NULL;
 CREATE INDEX evidence_paper ON evidence(paper_id);
 CREATE INDEX provenance_paper ON provenance(paper_id);
+CREATE INDEX papers_arxiv ON papers(arxiv_id);
+CREATE INDEX entities_type_papers ON entities(type, paper_count DESC);
+CREATE INDEX entities_papers ON entities(paper_count DESC, mention_count DESC);
+CREATE INDEX edges_relation ON edges(relation, support DESC);
+CREATE VIRTUAL TABLE papers_fts USING fts5(
+    title, abstract,
+    content = 'papers', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIEW entity_papers AS
+SELECT e.id AS entity_id, e.name AS entity, e.type AS entity_type, pe.relation,
+       pe.count AS mentions, p.id AS paper_id, p.arxiv_id, p.title, p.update_date
+FROM entities e
+JOIN paper_entities pe ON pe.entity_id = e.id
+JOIN papers p ON p.id = pe.paper_id;
+CREATE VIEW co_occurrences AS
+SELECT a.id AS a_id, a.name AS a, a.type AS a_type,
+       b.id AS b_id, b.name AS b, b.type AS b_type,
+       x.support AS papers, x.sentences, x.pmi
+FROM edges x
+JOIN entities a ON a.id = x.source_id
+JOIN entities b ON b.id = x.target_id
+WHERE x.relation = 'co_mentioned';
+CREATE VIEW family_tree AS
+WITH RECURSIVE up(entity_id, ancestor_id, depth) AS (
+    SELECT id, parent_id, 1 FROM entities WHERE parent_id IS NOT NULL
+    UNION ALL
+    SELECT up.entity_id, e.parent_id, up.depth + 1
+    FROM up JOIN entities e ON e.id = up.ancestor_id
+    WHERE e.parent_id IS NOT NULL AND up.depth < 32
+)
+SELECT e.id AS entity_id, e.name AS entity, e.type, e.paper_count AS papers,
+       a.id AS ancestor_id, a.name AS ancestor, up.depth
+FROM up
+JOIN entities e ON e.id = up.entity_id
+JOIN entities a ON a.id = up.ancestor_id;
+CREATE VIEW relations AS
+SELECT x.source_id, s.name AS source, s.type AS source_type, x.relation,
+       x.target_id, t.name AS target, t.type AS target_type,
+       x.support, x.sentences, x.pmi,
+       (SELECT COUNT(*) FROM evidence v WHERE v.source_id = x.source_id
+           AND v.target_id = x.target_id AND v.relation = x.relation) AS evidence
+FROM edges x
+JOIN entities s ON s.id = x.source_id
+JOIN entities t ON t.id = x.target_id;
+CREATE VIEW relation_evidence AS
+SELECT v.source_id, s.name AS source, v.relation, v.target_id, t.name AS target,
+       v.paper_id, p.arxiv_id, p.title, v.field, v.rule,
+       substr(CASE v.field WHEN 'title' THEN p.title ELSE p.abstract END,
+              v.char_start + 1, v.char_end - v.char_start) AS sentence
+FROM evidence v
+JOIN entities s ON s.id = v.source_id
+JOIN entities t ON t.id = v.target_id
+JOIN papers p ON p.id = v.paper_id
+WHERE v.source_id IS NOT NULL;
+CREATE VIEW paper_evidence AS
+SELECT v.paper_id, p.arxiv_id, p.title, v.relation, v.entity_id, e.name AS entity,
+       e.type AS entity_type, v.field, v.rule,
+       substr(CASE v.field WHEN 'title' THEN p.title ELSE p.abstract END,
+              v.char_start + 1, v.char_end - v.char_start) AS sentence
+FROM evidence v
+JOIN entities e ON e.id = v.entity_id
+JOIN papers p ON p.id = v.paper_id
+WHERE v.entity_id IS NOT NULL;
 ";
 
 /// Settings for the build connection. The file is private until renamed, so a crash
@@ -370,6 +443,9 @@ impl SqliteWriter {
         self.write_entities(graph).map_err(sql)?;
         self.write_edges(graph).map_err(sql)?;
         self.write_meta(graph, info).map_err(sql)?;
+        self.conn
+            .execute_batch("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild');")
+            .map_err(sql)?;
         if cfg!(any(test, debug_assertions)) {
             self.check_foreign_keys()?;
         }
@@ -678,6 +754,7 @@ pub fn open_read_only(path: &Path) -> Result<Connection, ExportError> {
     };
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+    conn.pragma_update(None, "query_only", true).map_err(sql)?;
     let not_db = |reason: String| ExportError::NotADatabase {
         path: path.to_path_buf(),
         reason,
@@ -997,6 +1074,104 @@ mod tests {
         assert_eq!(s.tool_version, "0.1.0-test");
         let json = serde_json::to_value(&s).unwrap();
         assert_eq!(json["entities_by_type"][0], serde_json::json!(["model", 2]));
+    }
+
+    /// The SQL block of `docs/schema.md`.
+    fn documented_schema() -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema.md");
+        let doc = fs::read_to_string(&path).unwrap();
+        let begin = doc.find("<!-- schema:begin").expect("schema:begin marker");
+        let start = begin
+            + doc[begin..]
+                .find("```sql\n")
+                .expect("```sql after the marker")
+            + 7;
+        let end = start + doc[start..].find("```").expect("closing ```");
+        doc[start..end].to_string()
+    }
+
+    #[test]
+    fn docs_schema_md_holds_the_schema_verbatim() {
+        assert_eq!(
+            documented_schema().trim(),
+            SCHEMA.trim(),
+            "docs/schema.md is out of date: paste SCHEMA (src/export/sqlite.rs) between the \
+             schema markers"
+        );
+    }
+
+    #[test]
+    fn docs_schema_md_describes_every_table_view_and_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(build(&dir.path().join("kg.sqlite"))).unwrap();
+        let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema.md"))
+            .unwrap();
+        let prose = &doc[..doc.find("<!-- schema:begin").unwrap()];
+        let names: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view', 'index') \
+                 AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'papers_fts_%'",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(names.len() > 25, "{names:?}");
+        for name in names {
+            assert!(
+                prose.contains(&format!("`{name}`")),
+                "docs/schema.md does not describe {name}"
+            );
+        }
+    }
+
+    #[test]
+    fn full_text_index_and_views_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(build(&dir.path().join("kg.sqlite"))).unwrap();
+        let titles: Vec<String> = conn
+            .prepare(
+                "SELECT p.title FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid \
+                 WHERE papers_fts MATCH 'lora' ORDER BY bm25(papers_fts), p.id",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            titles,
+            ["LoRA for Llama 2", "Scaling \"quotes\" and {braces}"]
+        );
+        let tree: (String, String, i64) = conn
+            .query_row("SELECT entity, ancestor, depth FROM family_tree", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!(tree, ("Llama 2".into(), "LLaMA".into(), 1));
+        let sentence: String = conn
+            .query_row(
+                "SELECT sentence FROM relation_evidence WHERE relation = 'variant_of'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            sentence.contains("Llama 2") || sentence.contains("LLaMA-2"),
+            "{sentence}"
+        );
+        for view in [
+            "entity_papers",
+            "co_occurrences",
+            "relations",
+            "paper_evidence",
+        ] {
+            let n: i64 = conn
+                .query_row(&format!("SELECT COUNT(*) FROM {view}"), [], |r| r.get(0))
+                .unwrap();
+            assert!(n > 0, "{view} is empty");
+        }
     }
 
     #[test]

@@ -6,13 +6,17 @@
 //! relations of one entity, evidence sentences sliced out of the stored titles and
 //! abstracts, papers naming an entity. [`Store::load_graph`] loads every entity and entity →
 //! entity relation into a petgraph [`EntityGraph`] for the whole-graph algorithms of
-//! [`crate::graph::algo`]. [`explore`] puts these together into one report per command.
+//! [`crate::graph::algo`]. [`explore`] puts these together into one report per command;
+//! [`export`] reads the selection the graph files and drawings are written from; [`sql`]
+//! runs a user's SQL on a read-only connection for `paperkg sql`.
 //!
 //! This module never writes: the connection is read-only, and a missing file is an error,
 //! never created. It does not build databases (see [`crate::export::sqlite`]).
 
 pub mod explore;
+pub mod export;
 pub mod resolve;
+pub mod sql;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
