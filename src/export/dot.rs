@@ -14,7 +14,9 @@
 //!
 //! The layout engine is `neato` (set in the file, so `dot -Tsvg` uses it too): a
 //! force-directed layout reads better than ranks for a graph of entities, where most lines
-//! are undirected co-mentions.
+//! are undirected co-mentions. A large drawing (more than 200 nodes or 500 lines) uses
+//! `sfdp` and straight lines instead, which render in seconds where neato with routed
+//! curves takes many minutes.
 //!
 //! Every label goes through [`escape_label`], because graphviz-rust prints quoted ids
 //! exactly as given. Output is deterministic: nodes by id, edges by their endpoints.
@@ -339,18 +341,32 @@ fn vertex(id: String) -> Vertex {
     Vertex::N(NodeId(Id::Plain(id), None))
 }
 
+/// Beyond this many nodes a drawing is laid out for speed (sfdp, straight lines).
+const LARGE_NODES: usize = 200;
+/// Beyond this many lines a drawing is laid out for speed (sfdp, straight lines).
+const LARGE_LINES: usize = 500;
+
 /// The graphviz-rust graph, with the number of nodes and lines drawn (the key excluded).
 fn build_graph(graph: &ExportGraph) -> (Graph, usize, usize) {
     let focus = graph.scope.focus.as_ref().map(|f| f.id);
     let entity_lines = entity_lines(&graph.links);
     let paper_lines = paper_lines(&graph.paper_links);
+    // Curved lines routed around nodes, and neato's stress layout, take minutes beyond a
+    // few hundred lines; a large export gets sfdp and straight lines so it still renders.
+    let large =
+        graph.node_count() > LARGE_NODES || entity_lines.len() + paper_lines.len() > LARGE_LINES;
+    let (layout, splines) = if large {
+        ("sfdp", "false")
+    } else {
+        ("neato", "true")
+    };
     let mut stmts: Vec<Stmt> = vec![
         Stmt::GAttribute(GraphAttributes::Graph(vec![
-            attr("layout", plain("neato")),
+            attr("layout", plain(layout)),
             attr("overlap", plain("prism")),
             attr("overlap_scaling", number(-4.0)),
             attr("sep", quoted("+10")),
-            attr("splines", plain("true")),
+            attr("splines", plain(splines)),
             attr("outputorder", plain("edgesfirst")),
             attr("pad", number(0.3)),
             attr("fontname", quoted("Helvetica,Arial,sans-serif")),
@@ -754,6 +770,22 @@ mod tests {
         assert_eq!(lines.len(), 1, "{}", out.text);
         assert!(lines[0].contains("evaluated on"), "{}", lines[0]);
         assert!(lines[0].contains("co-mentioned by 3"), "{}", lines[0]);
+    }
+
+    #[test]
+    fn a_large_graph_is_laid_out_with_sfdp_and_straight_lines() {
+        let small = to_dot(&nasty_graph());
+        assert!(small.text.contains("layout=neato"), "{}", small.text);
+        assert!(small.text.contains("splines=true"));
+        let mut big = nasty_graph();
+        for i in 0..LARGE_NODES as i64 {
+            big.entities
+                .push(entity(100 + i, &format!("Model-{i}"), EntityType::Model, 1));
+        }
+        let out = to_dot(&big);
+        assert!(out.text.contains("layout=sfdp"), "{}", out.text);
+        assert!(out.text.contains("splines=false"));
+        assert!(!out.text.contains("splines=true"));
     }
 
     #[test]
