@@ -184,6 +184,9 @@ impl LoadedGraph {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Every SQL text run through [`Store::rows`], for the index-usage test.
+    #[cfg(test)]
+    seen: std::cell::RefCell<Vec<String>>,
 }
 
 /// Columns of [`EntityRow`], in [`entity_row`] order, for `entities e`.
@@ -201,6 +204,8 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            #[cfg(test)]
+            seen: std::cell::RefCell::default(),
         })
     }
 
@@ -231,6 +236,8 @@ impl Store {
         params: P,
         f: impl Fn(&Row<'_>) -> rusqlite::Result<Result<T, String>>,
     ) -> Result<Vec<T>, StoreError> {
+        #[cfg(test)]
+        self.seen.borrow_mut().push(sql.to_owned());
         let mut st = self.conn.prepare_cached(sql).map_err(|e| self.sql(e))?;
         let rows = st.query_map(params, |r| f(r)).map_err(|e| self.sql(e))?;
         let mut out = Vec::new();
@@ -620,6 +627,53 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::build::{build, bundled_samples, BuildConfig, Silent};
+    use crate::{Extractor, Lexicon};
+
+    /// The query plan lines of every SQL text `store` has run that read a whole table
+    /// (`SCAN t` without an index).
+    fn full_scans(store: &Store) -> Vec<String> {
+        let mut texts = store.seen.borrow().clone();
+        texts.sort();
+        texts.dedup();
+        let mut scans = Vec::new();
+        for sql in texts {
+            let mut st = store
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            let nulls = vec![rusqlite::types::Null; st.parameter_count()];
+            let details: Vec<String> = st
+                .query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            for d in details {
+                let scan = d.starts_with("SCAN ") && !d.contains(" USING ");
+                // A scan of a CTE, subquery result or constant row list is not a table's.
+                let derived = d.contains("CONSTANT ROW") || d.starts_with("SCAN (");
+                if scan && !derived {
+                    scans.push(format!("{d}  <-  {sql}"));
+                }
+            }
+        }
+        scans
+    }
+
+    #[test]
+    fn lookups_of_the_explore_commands_use_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = BuildConfig::new(vec![bundled_samples()], dir.path().to_path_buf());
+        build(&config, &Extractor::new(&Lexicon::builtin()), &mut Silent).unwrap();
+        let store = Store::open(&dir.path().join("kg.sqlite")).unwrap();
+        explore::show(&store, "lora", None, 10).unwrap();
+        explore::show(&store, "Llama-2", None, 10).unwrap();
+        explore::related(&store, "MMLU", None, 1, 10).unwrap();
+        explore::papers(&store, "GPT-4", None, None, 10).unwrap();
+        explore::explain(&store, "LoRA", "LLaMA", None, 10).unwrap();
+        let scans = full_scans(&store);
+        assert!(scans.is_empty(), "full table scans:\n{}", scans.join("\n"));
+    }
 
     #[test]
     fn slice_chars_is_safe_and_flattens_whitespace() {
