@@ -13,17 +13,18 @@
 //! supplied by the caller.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::export::dot::{self, DotOutput};
-use crate::export::sqlite::{BuildInfo, SqliteWriter};
+use crate::export::sqlite::{BuildInfo, SqliteWriter, WriterOptions};
 use crate::export::ExportError;
 use crate::extract::{EntityType, Extractor, Mention};
 use crate::graph::relations::{self, Relations};
-use crate::graph::{Edge, EntityRelation, KnowledgeGraph, Node, PaperSlot};
-use crate::ingest::{IngestError, IngestOptions, Record, Records};
+use crate::graph::{Edge, EntityRelation, EvidenceRecord, KnowledgeGraph, Node, PaperSlot};
+use crate::ingest::{IngestError, IngestOptions, Provenance, Record, Records};
 use crate::store::export::{self as selection, ExportOptions};
 use crate::store::{Store, StoreError};
 
@@ -47,6 +48,8 @@ pub struct BuildConfig {
     pub ingest: IngestOptions,
     /// What the DOT drawing shows (by default [`ExportOptions::drawing`]).
     pub dot: ExportOptions,
+    /// How the database is written (e.g. without the full-text index).
+    pub writer: WriterOptions,
 }
 
 impl BuildConfig {
@@ -59,6 +62,7 @@ impl BuildConfig {
             batch_size: 2048,
             ingest: IngestOptions::default(),
             dot: ExportOptions::drawing(),
+            writer: WriterOptions::default(),
         }
     }
 }
@@ -115,6 +119,24 @@ pub struct BuildSummary {
     pub dot_path: PathBuf,
     /// What the DOT file shows.
     pub dot: DotSummary,
+    /// Where the wall time went.
+    pub stages: Stages,
+}
+
+/// Wall time of each stage of a build. The stages run one after another; reading,
+/// extraction and writing rows overlap inside `streaming`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stages {
+    /// Reading, extracting, adding to the graph and writing paper rows, overlapped.
+    pub streaming: Duration,
+    /// Finishing the graph: co-mention edges, display names.
+    pub graph: Duration,
+    /// Writing entities and edges, building indexes (and the full-text index), committing.
+    pub database: Duration,
+    /// The part of `database` spent on the full-text index; `None` when skipped.
+    pub full_text: Option<Duration>,
+    /// Drawing graph.dot from the new database.
+    pub drawing: Duration,
 }
 
 /// The size of the DOT drawing.
@@ -154,6 +176,9 @@ pub enum BuildError {
     /// Reading the new database back for the drawing failed (the database is in place).
     #[error(transparent)]
     Drawing(#[from] StoreError),
+    /// A pipeline thread panicked (a bug); nothing was written.
+    #[error("internal error: the {0} thread panicked; no output was written")]
+    Panicked(&'static str),
 }
 
 /// Runs the whole pipeline.
@@ -171,43 +196,54 @@ pub fn build(
         source,
     })?;
     let db_path = config.out_dir.join(DATABASE_FILE);
-    let mut writer = SqliteWriter::create(&db_path)?;
+    let writer = SqliteWriter::create_with(&db_path, config.writer)?;
     let mut graph = KnowledgeGraph::new();
-    let mut records = Records::new(&config.inputs, config.ingest.clone());
     let mut counts = Counts::default();
     let batch_size = config.batch_size.max(1);
-    let mut batch: Vec<Record> = Vec::with_capacity(batch_size);
-    loop {
-        batch.clear();
-        for item in records.by_ref() {
-            match item {
-                Ok(record) => {
-                    batch.push(record);
-                    if batch.len() == batch_size {
-                        break;
-                    }
-                }
-                Err(error) => {
-                    observer.problem(&error);
-                    counts.problems += 1;
-                    if config.strict {
-                        return Err(BuildError::Strict(error));
-                    }
+    let (writer, files_read) = std::thread::scope(|scope| -> Result<_, BuildError> {
+        // Reader thread → this thread (identity, extraction on the rayon pool, graph) →
+        // writer thread: reading, extracting and writing overlap. The channels are bounded,
+        // so at most a few batches are in flight.
+        let (batch_tx, batch_rx) = mpsc::sync_channel::<InputBatch>(IN_FLIGHT);
+        let (rows_tx, rows_rx) = mpsc::sync_channel::<Vec<PaperRows>>(IN_FLIGHT);
+        let reader = scope.spawn(move || read_batches(config, batch_size, batch_tx));
+        let writing = scope.spawn(move || write_rows(writer, rows_rx));
+        for input in batch_rx {
+            for error in &input.problems {
+                observer.problem(error);
+                counts.problems += 1;
+            }
+            if config.strict {
+                if let Some(error) = input.problems.into_iter().next() {
+                    return Err(BuildError::Strict(error));
                 }
             }
+            let rows = add_batch(input.records, extractor, &mut graph, &mut counts);
+            if rows_tx.send(rows).is_err() {
+                // The writer stopped on an error: it is returned by the join below.
+                break;
+            }
+            observer.progress(input.bytes_read, counts.records);
         }
-        if batch.is_empty() {
-            break;
-        }
-        add_batch(&batch, extractor, &mut graph, &mut writer, &mut counts)?;
-        observer.progress(records.bytes_read(), counts.records);
-    }
+        drop(rows_tx);
+        let writer = writing
+            .join()
+            .map_err(|_| BuildError::Panicked("writer"))??;
+        let files_read = reader.join().map_err(|_| BuildError::Panicked("reader"))?;
+        Ok((writer, files_read))
+    })?;
     if graph.paper_count() == 0 {
         return Err(BuildError::NothingRead {
             problems: counts.problems,
         });
     }
+    let mut stages = Stages {
+        streaming: started.elapsed(),
+        ..Stages::default()
+    };
+    let finishing = Instant::now();
     graph.finish();
+    stages.graph = finishing.elapsed();
     let info = BuildInfo {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         inputs: config
@@ -219,22 +255,30 @@ pub fn build(
         problems: counts.problems,
         elapsed_ms: started.elapsed().as_millis() as u64,
     };
-    let database = writer.finish(&graph, &info)?;
+    let finishing = Instant::now();
+    let finished = writer.finish(&graph, &info)?;
+    let database = finished.path;
+    stages.database = finishing.elapsed();
+    stages.full_text = finished.full_text;
     let dot_path = config.out_dir.join(DOT_FILE);
+    let drawing = Instant::now();
     let drawn = {
         let store = Store::open(&database)?;
         let selected = selection::load(&store, &config.dot)?;
         dot::write_dot(&selected, &dot_path)?
     };
-    Ok(summarise(
+    stages.drawing = drawing.elapsed();
+    let mut summary = summarise(
         &graph,
         &counts,
-        records.files_read(),
+        files_read,
         started.elapsed(),
         database,
         dot_path,
         &drawn,
-    ))
+    );
+    summary.stages = stages;
+    Ok(summary)
 }
 
 /// Running totals of a build.
@@ -247,16 +291,109 @@ struct Counts {
     evidence: usize,
 }
 
-/// Adds one batch: identity and dedup in input order, extraction in parallel, then writes.
+/// Batches in flight between the pipeline's threads, per channel.
+const IN_FLIGHT: usize = 2;
+
+/// Records read ahead by the reader thread, with the problems met while reading them.
+struct InputBatch {
+    records: Vec<Record>,
+    problems: Vec<IngestError>,
+    /// Input bytes consumed so far (for progress).
+    bytes_read: u64,
+}
+
+/// What the writer thread stores for one record.
+enum PaperRows {
+    /// A new paper with its mentions (each with its entity's ordinal) and evidence.
+    New {
+        ordinal: usize,
+        key: String,
+        record: Box<Record>,
+        mentions: Vec<(Mention, usize)>,
+        evidence: Vec<EvidenceRecord>,
+    },
+    /// Another occurrence of paper `ordinal`.
+    Duplicate { ordinal: usize, source: Provenance },
+}
+
+/// The reader thread: reads every input in batches of `batch_size` records and sends
+/// them on until the inputs end or the receiver hangs up. Returns the files read.
+fn read_batches(config: &BuildConfig, batch_size: usize, tx: SyncSender<InputBatch>) -> usize {
+    let mut records = Records::new(&config.inputs, config.ingest.clone());
+    loop {
+        let mut batch = InputBatch {
+            records: Vec::with_capacity(batch_size),
+            problems: Vec::new(),
+            bytes_read: 0,
+        };
+        for item in records.by_ref() {
+            match item {
+                Ok(record) => {
+                    batch.records.push(record);
+                    if batch.records.len() == batch_size {
+                        break;
+                    }
+                }
+                Err(error) => batch.problems.push(error),
+            }
+        }
+        batch.bytes_read = records.bytes_read();
+        let last = batch.records.len() < batch_size;
+        if (batch.records.is_empty() && batch.problems.is_empty()) || tx.send(batch).is_err() {
+            break;
+        }
+        if last {
+            break;
+        }
+    }
+    records.files_read()
+}
+
+/// The writer thread: stores every batch of rows in arrival order, then hands the writer
+/// back for [`SqliteWriter::finish`]. Stops at the first error.
+fn write_rows(
+    mut writer: SqliteWriter,
+    rx: Receiver<Vec<PaperRows>>,
+) -> Result<SqliteWriter, ExportError> {
+    for rows in rx {
+        for row in rows {
+            match row {
+                PaperRows::New {
+                    ordinal,
+                    key,
+                    record,
+                    mentions,
+                    evidence,
+                } => {
+                    writer.add_paper(ordinal, &key, &record)?;
+                    writer.add_provenance(ordinal, &record.source)?;
+                    for (mention, entity) in &mentions {
+                        writer.add_mention(ordinal, *entity, mention)?;
+                    }
+                    for e in &evidence {
+                        writer.add_evidence(ordinal, e)?;
+                    }
+                }
+                PaperRows::Duplicate { ordinal, source } => {
+                    writer.add_provenance(ordinal, &source)?;
+                }
+            }
+        }
+    }
+    Ok(writer)
+}
+
+/// Adds one batch to the graph: identity and dedup in input order, extraction and
+/// relation analysis in parallel, then the graph in input order. Returns the rows for the
+/// writer thread, in input order.
 fn add_batch(
-    batch: &[Record],
+    batch: Vec<Record>,
     extractor: &Extractor,
     graph: &mut KnowledgeGraph,
-    writer: &mut SqliteWriter,
     counts: &mut Counts,
-) -> Result<(), ExportError> {
+) -> Vec<PaperRows> {
     let mut slots = Vec::with_capacity(batch.len());
-    for record in batch {
+    for record in &batch {
         let key = record.key();
         let slot = graph.add_paper(&key, &record.title);
         slots.push((key, slot));
@@ -273,29 +410,36 @@ fn add_batch(
             PaperSlot::Duplicate(_) => None,
         })
         .collect();
-    for ((record, (key, slot)), analysed) in batch.iter().zip(&slots).zip(extracted) {
+    let mut rows = Vec::with_capacity(batch.len());
+    for ((record, (key, slot)), analysed) in batch.into_iter().zip(slots).zip(extracted) {
         counts.records += 1;
-        match (*slot, analysed) {
+        match (slot, analysed) {
             (PaperSlot::New(ordinal), Some((mentions, found))) => {
-                writer.add_paper(ordinal, key, record)?;
-                writer.add_provenance(ordinal, &record.source)?;
-                let added = graph.add_paper_relations(key, &mentions, &found);
-                for (mention, entity) in mentions.iter().zip(&added.entities) {
-                    writer.add_mention(ordinal, entity.ordinal, mention)?;
-                }
-                for evidence in &added.evidence {
-                    writer.add_evidence(ordinal, evidence)?;
-                }
+                let added = graph.add_paper_relations(&key, &mentions, &found);
                 counts.mentions += mentions.len();
                 counts.evidence += added.evidence.len();
+                let mentions = mentions
+                    .into_iter()
+                    .zip(added.entities.iter().map(|e| e.ordinal))
+                    .collect();
+                rows.push(PaperRows::New {
+                    ordinal,
+                    key,
+                    record: Box::new(record),
+                    mentions,
+                    evidence: added.evidence,
+                });
             }
             (PaperSlot::Duplicate(ordinal), _) | (PaperSlot::New(ordinal), None) => {
-                writer.add_provenance(ordinal, &record.source)?;
                 counts.duplicates += 1;
+                rows.push(PaperRows::Duplicate {
+                    ordinal,
+                    source: record.source,
+                });
             }
         }
     }
-    Ok(())
+    rows
 }
 
 fn summarise(
@@ -349,6 +493,7 @@ fn summarise(
             edges: drawn.edges,
             dropped_nodes: drawn.dropped_nodes,
         },
+        stages: Stages::default(),
     }
 }
 

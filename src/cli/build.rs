@@ -40,6 +40,10 @@ pub struct BuildArgs {
     /// `paperkg export dot` draws other selections.
     #[arg(long, value_name = "N", default_value_t = 40)]
     pub dot_nodes: usize,
+    /// Skip the FTS5 full-text index over titles and abstracts (about a sixth of a large
+    /// build's time); full-text queries then fail with "no such table: papers_fts".
+    #[arg(long)]
+    pub no_fts: bool,
 }
 
 /// Runs `paperkg build`.
@@ -58,6 +62,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let mut config = BuildConfig::new(inputs, args.out);
     config.strict = args.strict;
     config.dot.top = args.dot_nodes;
+    config.writer.full_text = !args.no_fts;
 
     let mut reporter = Reporter::new(ingest::total_bytes(&config.inputs));
     let result = build::build(&config, &extractor, &mut reporter);
@@ -167,6 +172,19 @@ fn write_summary(out: &mut impl Write, s: &BuildSummary) -> std::io::Result<()> 
         thousands(s.evidence)
     )?;
     writeln!(out, "  database   {}", s.database.display())?;
+    let t = &s.stages;
+    let full_text = match t.full_text {
+        Some(d) => format!(" (full-text index {})", seconds(d)),
+        None => " (full-text index skipped)".to_string(),
+    };
+    writeln!(
+        out,
+        "  time       read+extract+write {}, graph {}, tables+indexes {}{full_text}, drawing {}",
+        seconds(t.streaming),
+        seconds(t.graph),
+        seconds(t.database),
+        seconds(t.drawing)
+    )?;
     let drawn = if s.dot.dropped_nodes > 0 {
         format!(
             " ({} of {} entities, the most-named; `paperkg export dot` draws more)",
@@ -209,5 +227,17 @@ fn summary_json(s: &BuildSummary) -> serde_json::Value {
         "dot_nodes": s.dot.nodes,
         "dot_edges": s.dot.edges,
         "dot_dropped_nodes": s.dot.dropped_nodes,
+        "stages_ms": {
+            "streaming": s.stages.streaming.as_millis() as u64,
+            "graph": s.stages.graph.as_millis() as u64,
+            "database": s.stages.database.as_millis() as u64,
+            "full_text": s.stages.full_text.map(|d| d.as_millis() as u64),
+            "drawing": s.stages.drawing.as_millis() as u64,
+        },
     })
+}
+
+/// A duration as seconds with two decimals: `1.25 s`.
+fn seconds(d: std::time::Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
 }

@@ -7,7 +7,10 @@
 //! edges are known only once every paper is read, so [`SqliteWriter::finish`] writes them
 //! from the finished [`KnowledgeGraph`], commits, and renames the database into place.
 //! Mentions reference entities that are written later, which is why that foreign key is
-//! `DEFERRABLE INITIALLY DEFERRED`.
+//! `DEFERRABLE INITIALLY DEFERRED`. Foreign keys are not enforced while loading (see
+//! `BUILD_PRAGMAS`); indexes, views and the full-text index are created by `finish`,
+//! after the bulk load, when building them is a sort rather than millions of B-tree
+//! updates.
 //!
 //! The database is built in a temporary file beside the target (see `atomic.rs`), with
 //! journaling and syncing relaxed for speed: nothing reads that file until it is complete,
@@ -19,6 +22,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
@@ -162,6 +166,7 @@ CREATE TABLE meta (
     key           TEXT PRIMARY KEY,
     value         TEXT
 );
+-- Indexes and views: created after the bulk load, when sorting builds an index fastest.
 CREATE INDEX entities_name ON entities(name COLLATE NOCASE);
 CREATE INDEX entities_parent ON entities(parent_id);
 CREATE INDEX aliases_alias ON aliases(alias COLLATE NOCASE);
@@ -178,11 +183,6 @@ CREATE INDEX papers_arxiv ON papers(arxiv_id);
 CREATE INDEX entities_type_papers ON entities(type, paper_count DESC);
 CREATE INDEX entities_papers ON entities(paper_count DESC, mention_count DESC);
 CREATE INDEX edges_relation ON edges(relation, support DESC);
-CREATE VIRTUAL TABLE papers_fts USING fts5(
-    title, abstract,
-    content = 'papers', content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2'
-);
 CREATE VIEW entity_papers AS
 SELECT e.id AS entity_id, e.name AS entity, e.type AS entity_type, pe.relation,
        pe.count AS mentions, p.id AS paper_id, p.arxiv_id, p.title, p.update_date
@@ -238,18 +238,43 @@ FROM evidence v
 JOIN entities e ON e.id = v.entity_id
 JOIN papers p ON p.id = v.paper_id
 WHERE v.entity_id IS NOT NULL;
+-- Full-text index: filled at the end of the build; absent when built with --no-fts.
+CREATE VIRTUAL TABLE papers_fts USING fts5(
+    title, abstract,
+    content = 'papers', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
 ";
 
 /// Settings for the build connection. The file is private until renamed, so a crash
 /// needs no recovery: the journal lives in memory and nothing is synced until the end.
+///
+/// Foreign keys are not enforced row by row while loading (deferred checks probe every
+/// child table's indexes for each parent row); [`SqliteWriter::finish`] runs
+/// `PRAGMA foreign_key_check` instead in debug builds and tests. The page cache is 256 MiB.
 const BUILD_PRAGMAS: &str = "
-PRAGMA foreign_keys = ON;
-PRAGMA journal_mode = MEMORY;
+PRAGMA foreign_keys = OFF;
+PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 PRAGMA temp_store = MEMORY;
-PRAGMA cache_size = -65536;
+PRAGMA cache_size = -262144;
 PRAGMA locking_mode = EXCLUSIVE;
 ";
+
+/// The line of [`SCHEMA`] before the indexes and views, which are created after the bulk
+/// load.
+const INDEXES_MARKER: &str = "-- Indexes and views:";
+/// The line of [`SCHEMA`] before the full-text index.
+const FTS_MARKER: &str = "-- Full-text index:";
+
+/// [`SCHEMA`] in its three parts: the tables, the indexes and views, the full-text index.
+fn schema_parts() -> (&'static str, &'static str, &'static str) {
+    // Each part after a marker starts on the line after the marker's comment.
+    let after_line = |s: &'static str| s.split_once('\n').map_or("", |(_, rest)| rest);
+    let (tables, rest) = SCHEMA.split_once(INDEXES_MARKER).unwrap_or((SCHEMA, ""));
+    let (indexes, fts) = rest.split_once(FTS_MARKER).unwrap_or((rest, ""));
+    (tables, after_line(indexes), after_line(fts))
+}
 
 /// Facts about a build, stored in the `meta` table and shown by `paperkg stats`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -266,6 +291,30 @@ pub struct BuildInfo {
     pub elapsed_ms: u64,
 }
 
+/// A database written by [`SqliteWriter::finish`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finished {
+    /// Where it is (the target path).
+    pub path: PathBuf,
+    /// Time spent building the full-text index; `None` when it was skipped.
+    pub full_text: Option<Duration>,
+}
+
+/// How a [`SqliteWriter`] builds its database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WriterOptions {
+    /// Build the FTS5 full-text index `papers_fts` at the end (the default). Without it
+    /// the table is absent, `meta.full_text` says `skipped`, and a full-text query fails
+    /// with "no such table: papers_fts" rather than finding nothing.
+    pub full_text: bool,
+}
+
+impl Default for WriterOptions {
+    fn default() -> WriterOptions {
+        WriterOptions { full_text: true }
+    }
+}
+
 /// Streams a build into a new SQLite database, atomically replacing the target on
 /// [`finish`](SqliteWriter::finish).
 ///
@@ -276,14 +325,22 @@ pub struct SqliteWriter {
     // Field order matters for Drop: the connection closes before the temp file is removed.
     conn: Connection,
     tmp: TempTarget,
+    options: WriterOptions,
 }
 
 impl SqliteWriter {
-    /// Creates the schema in a temporary file beside `path` and opens one transaction.
+    /// Creates the tables in a temporary file beside `path` and opens one transaction,
+    /// with the default [`WriterOptions`].
     ///
     /// Fails, naming `path`, when its directory does not exist or SQLite cannot create
     /// the file.
     pub fn create(path: &Path) -> Result<SqliteWriter, ExportError> {
+        SqliteWriter::create_with(path, WriterOptions::default())
+    }
+
+    /// Creates the tables in a temporary file beside `path` and opens one transaction.
+    /// Indexes, views and the full-text index are created by [`finish`](Self::finish).
+    pub fn create_with(path: &Path, options: WriterOptions) -> Result<SqliteWriter, ExportError> {
         let tmp = TempTarget::new(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
@@ -297,8 +354,8 @@ impl SqliteWriter {
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(sql)?;
         conn.execute_batch("BEGIN").map_err(sql)?;
-        conn.execute_batch(SCHEMA).map_err(sql)?;
-        Ok(SqliteWriter { conn, tmp })
+        conn.execute_batch(schema_parts().0).map_err(sql)?;
+        Ok(SqliteWriter { conn, tmp, options })
     }
 
     fn sql_err(&self, source: rusqlite::Error) -> ExportError {
@@ -432,30 +489,43 @@ impl SqliteWriter {
     }
 
     /// Writes entities, aliases, paper → entity and entity – entity edges and the `meta`
-    /// table, commits, and renames the database over the target. Returns the target path.
+    /// table, creates the indexes, views and (unless disabled) the full-text index,
+    /// commits, and renames the database over the target.
     ///
     /// Call [`KnowledgeGraph::finish`] first: co-mention edges exist only after it.
     ///
     /// # Complexity
-    /// O(n + e log e) for n entities and aliases and e edges, plus SQLite's index upkeep.
-    pub fn finish(self, graph: &KnowledgeGraph, info: &BuildInfo) -> Result<PathBuf, ExportError> {
+    /// O(n + e log e) for n entities and aliases and e edges, plus SQLite's index builds
+    /// (sorts) and the full-text index, linear in the text.
+    pub fn finish(self, graph: &KnowledgeGraph, info: &BuildInfo) -> Result<Finished, ExportError> {
         let sql = |e| self.sql_err(e);
         self.write_entities(graph).map_err(sql)?;
         self.write_edges(graph).map_err(sql)?;
         self.write_meta(graph, info).map_err(sql)?;
-        self.conn
-            .execute_batch("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild');")
-            .map_err(sql)?;
+        let (_, indexes, full_text) = schema_parts();
+        self.conn.execute_batch(indexes).map_err(sql)?;
+        let mut full_text_time = None;
+        if self.options.full_text {
+            let started = Instant::now();
+            self.conn.execute_batch(full_text).map_err(sql)?;
+            self.conn
+                .execute_batch("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild');")
+                .map_err(sql)?;
+            full_text_time = Some(started.elapsed());
+        }
         if cfg!(any(test, debug_assertions)) {
             self.check_foreign_keys()?;
         }
         self.conn.execute_batch("COMMIT").map_err(sql)?;
-        let SqliteWriter { conn, tmp } = self;
+        let SqliteWriter { conn, tmp, .. } = self;
         conn.close().map_err(|(_, source)| ExportError::Sqlite {
             path: tmp.target().to_path_buf(),
             source,
         })?;
-        tmp.commit()
+        Ok(Finished {
+            path: tmp.commit()?,
+            full_text: full_text_time,
+        })
     }
 
     fn write_entities(&self, graph: &KnowledgeGraph) -> rusqlite::Result<()> {
@@ -568,7 +638,12 @@ impl SqliteWriter {
     fn write_meta(&self, graph: &KnowledgeGraph, info: &BuildInfo) -> rusqlite::Result<()> {
         let inputs = serde_json::to_string(&info.inputs)
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-        let rows: [(&str, String); 9] = [
+        let full_text = if self.options.full_text {
+            "built"
+        } else {
+            "skipped"
+        };
+        let rows: [(&str, String); 10] = [
             ("format", FORMAT.to_string()),
             ("schema_version", SCHEMA_VERSION.to_string()),
             ("tool_version", info.tool_version.clone()),
@@ -578,6 +653,7 @@ impl SqliteWriter {
             ("elapsed_ms", info.elapsed_ms.to_string()),
             ("papers", graph.paper_count().to_string()),
             ("entities", graph.entity_count().to_string()),
+            ("full_text", full_text.to_string()),
         ];
         let mut ins = self
             .conn
@@ -941,7 +1017,7 @@ mod tests {
             }
         }
         graph.finish();
-        w.finish(&graph, &info()).unwrap()
+        w.finish(&graph, &info()).unwrap().path
     }
 
     fn temp_names(dir: &Path) -> Vec<String> {
