@@ -1,6 +1,6 @@
 //! Tokens and name shapes: what a word looks like, before any context is read.
 //!
-//! [`tokenize`] splits a field into word tokens that keep the inside of names together
+//! [`tokenize_into`] splits a field into word tokens that keep the inside of names together
 //! (`Qwen2.5-7B-Instruct`, `G_{stack}`, `Min-K\%`, `CodeT5+`); [`shape`] classifies a token
 //! (`LangCell` is mixed-case, `LRPE` all capitals, `CodeGen2` letters with digits,
 //! `bipolar-INT` a compound with a capitalised part). [`is_generic`] is the stoplist of
@@ -46,7 +46,8 @@ impl Shape {
     }
 }
 
-/// Splits text into word tokens.
+/// Splits text into word tokens, into a buffer (cleared first) so that one allocation
+/// serves many fields.
 ///
 /// A token is a run of letters and digits, joined through `-` and `_` to the next run,
 /// through `.` between digits (`3.5`), through `_{…}` (LaTeX subscripts) and followed by an
@@ -54,17 +55,26 @@ impl Shape {
 ///
 /// # Complexity
 /// O(n) in the length of the text.
-pub fn tokenize(text: &str) -> Vec<Token> {
+pub fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
+    tokens.clear();
     let bytes = text.as_bytes();
-    let mut tokens = Vec::new();
     let mut i = 0;
-    while i < text.len() {
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        if !c.is_alphanumeric() {
-            i += c.len_utf8();
-            continue;
+    while i < bytes.len() {
+        // ASCII is decided on the byte; only other characters are decoded.
+        let b = bytes[i];
+        if b < 0x80 {
+            if !b.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+        } else {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            if !c.is_alphanumeric() {
+                i += c.len_utf8();
+                continue;
+            }
         }
         let start = i;
         i = run_end(text, i);
@@ -79,8 +89,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 {
                     i = run_end(text, i + 1);
                 }
-                [b'_', b'{', ..] => match text[i + 2..].find('}') {
-                    Some(close) if close > 0 && close <= 24 => i = i + 2 + close + 1,
+                // The closing brace within 24 bytes (`}` is ASCII: a byte search is exact).
+                [b'_', b'{', ..] => match rest[2..].iter().take(25).position(|&c| c == b'}') {
+                    Some(close) if close > 0 => i = i + 2 + close + 1,
                     _ => break,
                 },
                 [b'\\', b'%', ..] => {
@@ -96,7 +107,6 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         }
         tokens.push(Token { start, end: i });
     }
-    tokens
 }
 
 fn starts_alnum(text: &str, at: usize) -> bool {
@@ -146,19 +156,19 @@ pub fn shape(word: &str) -> Shape {
         return Shape::Plain;
     }
     if word.contains('-') {
-        let parts: Vec<&str> = word.split('-').filter(|p| !p.is_empty()).collect();
-        let capitalised = parts
-            .iter()
+        let parts = || word.split('-').filter(|p| !p.is_empty());
+        let capitalised = parts()
             .filter(|p| p.chars().next().is_some_and(char::is_uppercase))
             .count();
-        let caps_part = parts.iter().any(|p| {
+        let caps_part = parts().any(|p| {
             let u = p.chars().filter(|c| c.is_uppercase()).count();
             u >= 2 || (u >= 1 && p.chars().skip(1).any(char::is_uppercase))
         });
+        let n_parts = parts().count();
         if upper == letters && upper >= 2 {
             return Shape::Caps;
         }
-        if caps_part || (capitalised == parts.len() && parts.len() >= 2) {
+        if caps_part || (capitalised == n_parts && n_parts >= 2) {
             return Shape::Compound;
         }
         if digits > 0 && first.is_alphabetic() && upper > 0 {
@@ -189,21 +199,23 @@ pub fn is_generic(word: &str) -> bool {
     if GENERIC.binary_search(&stem).is_ok() || GENERIC.binary_search(&word).is_ok() {
         return true;
     }
-    let upper = stem.to_ascii_uppercase();
+    // Compared in ASCII uppercase, byte by byte (the prefixes are ASCII).
+    let b = stem.as_bytes();
     // Number formats: FP8, BF16, INT4, TF32, FP4, E4M3, W4A16, UINT8.
-    let formats = ["FP", "BF", "INT", "UINT", "TF", "NF", "MX"];
+    let formats: [&[u8]; 7] = [b"FP", b"BF", b"INT", b"UINT", b"TF", b"NF", b"MX"];
     for prefix in formats {
-        if let Some(rest) = upper.strip_prefix(prefix) {
-            if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()) {
-                return true;
-            }
+        if b.len() > prefix.len()
+            && b[..prefix.len()].eq_ignore_ascii_case(prefix)
+            && b[prefix.len()..].iter().all(u8::is_ascii_digit)
+        {
+            return true;
         }
     }
-    if upper.len() >= 4
-        && upper
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == 'W' || c == 'A' || c == 'E' || c == 'M')
-        && upper.chars().filter(|c| c.is_ascii_digit()).count() >= 2
+    if b.len() >= 4
+        && b.iter().all(|c| {
+            c.is_ascii_digit() || matches!(c.to_ascii_uppercase(), b'W' | b'A' | b'E' | b'M')
+        })
+        && b.iter().filter(|c| c.is_ascii_digit()).count() >= 2
     {
         return true;
     }
@@ -217,6 +229,11 @@ pub fn is_generic(word: &str) -> bool {
         return true;
     }
     false
+}
+
+/// Whether `word` is one of `list`, ignoring ASCII case, without allocating.
+pub fn is_one_of(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// Generic terms, sorted for binary search. Entries are matched exactly (case-sensitive)
@@ -479,10 +496,9 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<&str> {
-        tokenize(text)
-            .into_iter()
-            .map(|t| &text[t.start..t.end])
-            .collect()
+        let mut tokens = Vec::new();
+        tokenize_into(text, &mut tokens);
+        tokens.into_iter().map(|t| &text[t.start..t.end]).collect()
     }
 
     #[test]
