@@ -12,7 +12,9 @@
 use std::ops::Range;
 
 use super::namelike::is_namelike;
-use super::shape::{tokenize_into, Token};
+use super::shape::{
+    tokenize_with, ByteClasses, Token, DIGIT, HYPHEN, LOWER, NON_ASCII, UNDERSCORE, UPPER,
+};
 use super::typing::{head_type_lower, is_intro_verb_lower, lower_ascii};
 use super::{EntityType, Field, Mention};
 
@@ -51,13 +53,13 @@ impl FieldBuf {
                 .push(m.byte_start..m.byte_start + m.surface.len());
             self.kinds.push(m.kind);
         }
-        tokenize_into(text, &mut self.tokens);
+        self.tokens.clear();
         self.facts.clear();
-        self.facts.extend(
-            self.tokens
-                .iter()
-                .map(|t| facts(text.get(t.start..t.end).unwrap_or(""))),
-        );
+        let (tokens, all_facts) = (&mut self.tokens, &mut self.facts);
+        tokenize_with(text, |t, classes| {
+            tokens.push(t);
+            all_facts.push(facts(&text[t.start..t.end], classes));
+        });
         // Tokens are sorted and disjoint: the ones a match overlaps are a run found by
         // binary search.
         for c in &self.covered {
@@ -167,73 +169,36 @@ impl<'a> Text<'a> {
     }
 }
 
-/// Byte classes, or-ed together over a token to describe it at once.
-const LOWER: u8 = 1;
-const UPPER: u8 = 2;
-const DIGIT: u8 = 4;
-const HYPHEN: u8 = 8;
-const UNDERSCORE: u8 = 16;
-const NON_ASCII: u8 = 32;
-const OTHER: u8 = 64;
-
-/// The class of every byte value.
-static CLASSES: [u8; 256] = {
-    let mut table = [OTHER; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = match b as u8 {
-            b'a'..=b'z' => LOWER,
-            b'A'..=b'Z' => UPPER,
-            b'0'..=b'9' => DIGIT,
-            b'-' => HYPHEN,
-            b'_' => UNDERSCORE,
-            0x80..=0xff => NON_ASCII,
-            _ => OTHER,
-        };
-        b += 1;
-    }
-    table
-};
-
-/// The classes of a run of bytes, or-ed.
-fn classes(bytes: &[u8]) -> u8 {
-    bytes
-        .iter()
-        .fold(0, |acc, &b| acc | CLASSES[usize::from(b)])
-}
-
-/// Classifies one token (all but [`Facts::covered`]).
-fn facts(word: &str) -> Facts {
+/// Classifies one token (all but [`Facts::covered`]) from its text and [`ByteClasses`].
+fn facts(word: &str, classes: ByteClasses) -> Facts {
+    let ByteClasses { first, rest } = classes;
+    let all = first | rest;
     let b = word.as_bytes();
-    let Some((&last, init)) = b.split_last() else {
-        return Facts::default();
-    };
-    let Some((&first, middle)) = init.split_first() else {
-        // One byte: a letter or digit, too short for a head, verb or name.
-        return Facts {
-            namelike: is_namelike(word),
-            ..Facts::default()
-        };
-    };
-    let first = CLASSES[usize::from(first)];
-    let middle = classes(middle);
-    let after_first = middle | CLASSES[usize::from(last)];
-    let all = first | after_first;
     // Head nouns and verbs are plain words of 2 to 13 letters, capitalised at most at the
     // start, or acronyms in capitals (`LLMs`): anything else needs no lookup.
-    let stem = if last == b's' { first | middle } else { all };
-    let plain =
-        (2..=13).contains(&b.len()) && (after_first & !(LOWER | HYPHEN) == 0 || stem == UPPER);
-    let mut buf = [0u8; 24];
-    let (head, verb) = match plain.then(|| lower_ascii(word, &mut buf)).flatten() {
-        Some(lower) => (head_type_lower(lower), is_intro_verb_lower(lower)),
-        None => (None, false),
+    let plain = (2..=13).contains(&b.len())
+        && (rest & !(LOWER | HYPHEN) == 0
+            || match b.split_last() {
+                Some((b's', stem)) => stem.iter().all(u8::is_ascii_uppercase),
+                _ => all == UPPER,
+            });
+    let (head, verb) = if !plain {
+        (None, false)
+    } else if all & UPPER == 0 {
+        // Already in lowercase.
+        (head_type_lower(b), is_intro_verb_lower(b))
+    } else {
+        let mut buf = [0u8; 24];
+        match lower_ascii(word, &mut buf) {
+            Some(lower) => (head_type_lower(lower), is_intro_verb_lower(lower)),
+            None => (None, false),
+        }
     };
     // A name needs a capital, and a capital, digit, hyphen or underscore after the first
     // character: most words are settled here without looking further.
     let namelike = if all & NON_ASCII != 0 {
         is_namelike(word)
-    } else if after_first & (UPPER | DIGIT | HYPHEN | UNDERSCORE) == 0 || all & UPPER == 0 {
+    } else if rest & (UPPER | DIGIT | HYPHEN | UNDERSCORE) == 0 || all & UPPER == 0 {
         false
     } else {
         is_namelike(word)
@@ -313,7 +278,7 @@ mod tests {
                 namelike: is_namelike(w),
                 covered: false,
             };
-            assert_eq!(facts(w), want, "{w}");
+            assert_eq!(facts(w, ByteClasses::of(w)), want, "{w}");
         }
     }
 

@@ -1,6 +1,6 @@
 //! Tokens and name shapes: what a word looks like, before any context is read.
 //!
-//! [`tokenize_into`] splits a field into word tokens that keep the inside of names together
+//! [`tokenize_with`] splits a field into word tokens that keep the inside of names together
 //! (`Qwen2.5-7B-Instruct`, `G_{stack}`, `Min-K\%`, `CodeT5+`); [`shape`] classifies a token
 //! (`LangCell` is mixed-case, `LRPE` all capitals, `CodeGen2` letters with digits,
 //! `bipolar-INT` a compound with a capitalised part). [`is_generic`] is the stoplist of
@@ -46,8 +46,72 @@ impl Shape {
     }
 }
 
-/// Splits text into word tokens, into a buffer (cleared first) so that one allocation
-/// serves many fields.
+/// Byte classes: a token's bytes or-ed together describe it at once.
+pub const LOWER: u8 = 1;
+/// An ASCII capital.
+pub const UPPER: u8 = 2;
+/// An ASCII digit.
+pub const DIGIT: u8 = 4;
+/// `-`.
+pub const HYPHEN: u8 = 8;
+/// `_`.
+pub const UNDERSCORE: u8 = 16;
+/// Any byte of a character beyond ASCII.
+pub const NON_ASCII: u8 = 32;
+/// Any other ASCII byte.
+pub const OTHER: u8 = 64;
+const ALNUM: u8 = LOWER | UPPER | DIGIT;
+
+/// The class of every byte value.
+static CLASSES: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'a'..=b'z' => LOWER,
+            b'A'..=b'Z' => UPPER,
+            b'0'..=b'9' => DIGIT,
+            b'-' => HYPHEN,
+            b'_' => UNDERSCORE,
+            0x80..=0xff => NON_ASCII,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// What a token's bytes are: the class of its first byte, and the classes of all the
+/// others or-ed together (`0` for a one-byte token).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ByteClasses {
+    /// Class of the first byte.
+    pub first: u8,
+    /// Classes of the bytes after the first, or-ed.
+    pub rest: u8,
+}
+
+#[cfg(test)]
+impl ByteClasses {
+    /// The classes of `word`'s bytes.
+    pub fn of(word: &str) -> ByteClasses {
+        let b = word.as_bytes();
+        ByteClasses {
+            first: b.first().map_or(0, |&c| CLASSES[usize::from(c)]),
+            rest: b.get(1..).map_or(0, classes),
+        }
+    }
+}
+
+/// The classes of a run of bytes, or-ed.
+fn classes(bytes: &[u8]) -> u8 {
+    bytes
+        .iter()
+        .fold(0, |acc, &b| acc | CLASSES[usize::from(b)])
+}
+
+/// Splits text into word tokens, in order, handing each to `each` with its
+/// [`ByteClasses`], found in the same pass over the bytes.
 ///
 /// A token is a run of letters and digits, joined through `-` and `_` to the next run,
 /// through `.` between digits (`3.5`), through `_{…}` (LaTeX subscripts) and followed by an
@@ -55,77 +119,94 @@ impl Shape {
 ///
 /// # Complexity
 /// O(n) in the length of the text.
-pub fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
-    tokens.clear();
+pub fn tokenize_with(text: &str, mut each: impl FnMut(Token, ByteClasses)) {
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
+    while let Some(&b) = bytes.get(i) {
         // ASCII is decided on the byte; only other characters are decoded.
-        let b = bytes[i];
-        if b < 0x80 {
-            if !b.is_ascii_alphanumeric() {
-                i += 1;
-                continue;
-            }
-        } else {
+        let first = CLASSES[usize::from(b)];
+        let start = i;
+        let mut rest = 0;
+        if first & ALNUM != 0 {
+            i = run_end(text, i + 1, &mut rest);
+        } else if first == NON_ASCII {
             let Some(c) = text[i..].chars().next() else {
                 break;
             };
+            i += c.len_utf8();
             if !c.is_alphanumeric() {
-                i += c.len_utf8();
                 continue;
             }
+            // The first character's other bytes.
+            rest = NON_ASCII;
+            i = run_end(text, i, &mut rest);
+        } else {
+            i += 1;
+            continue;
         }
-        let start = i;
-        i = run_end(text, i);
         loop {
-            let rest = &bytes[i..];
-            match rest {
-                [b'-' | b'_', next, ..] if starts_alnum(text, i + 1) && *next != b' ' => {
-                    i = run_end(text, i + 1);
+            let tail = &bytes[i..];
+            match tail {
+                [j @ (b'-' | b'_'), next, ..] if starts_alnum(text, i + 1) && *next != b' ' => {
+                    rest |= CLASSES[usize::from(*j)];
+                    i = run_end(text, i + 1, &mut rest);
                 }
                 [b'.', d, ..]
                     if d.is_ascii_digit() && i > start && bytes[i - 1].is_ascii_digit() =>
                 {
-                    i = run_end(text, i + 1);
+                    rest |= OTHER;
+                    i = run_end(text, i + 1, &mut rest);
                 }
                 // The closing brace within 24 bytes (`}` is ASCII: a byte search is exact).
-                [b'_', b'{', ..] => match rest[2..].iter().take(25).position(|&c| c == b'}') {
-                    Some(close) if close > 0 => i = i + 2 + close + 1,
+                [b'_', b'{', ..] => match tail[2..].iter().take(25).position(|&c| c == b'}') {
+                    Some(close) if close > 0 => {
+                        let end = i + 2 + close + 1;
+                        rest |= classes(&bytes[i..end]);
+                        i = end;
+                    }
                     _ => break,
                 },
                 [b'\\', b'%', ..] => {
+                    rest |= OTHER;
                     i += 2;
                     break;
                 }
                 [b'%', ..] | [b'+', ..] => {
+                    rest |= OTHER;
                     i += 1;
                     break;
                 }
                 _ => break,
             }
         }
-        tokens.push(Token { start, end: i });
+        each(Token { start, end: i }, ByteClasses { first, rest });
     }
 }
 
+/// Whether a letter or digit starts at byte `at`.
 fn starts_alnum(text: &str, at: usize) -> bool {
     text[at..].chars().next().is_some_and(char::is_alphanumeric)
 }
 
-fn run_end(text: &str, mut i: usize) -> usize {
+/// The end of the run of letters and digits from byte `i`; or-s the classes of its bytes
+/// into `classes`.
+fn run_end(text: &str, mut i: usize, classes: &mut u8) -> usize {
     let bytes = text.as_bytes();
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_alphanumeric() {
+    while let Some(&b) = bytes.get(i) {
+        let class = CLASSES[usize::from(b)];
+        if class & ALNUM != 0 {
+            *classes |= class;
             i += 1;
-        } else if b < 0x80 {
-            break;
-        } else {
+        } else if class == NON_ASCII {
             match text[i..].chars().next() {
-                Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
+                Some(c) if c.is_alphanumeric() => {
+                    *classes |= NON_ASCII;
+                    i += c.len_utf8();
+                }
                 _ => break,
             }
+        } else {
+            break;
         }
     }
     i
@@ -147,15 +228,32 @@ pub fn singular(word: &str) -> &str {
 /// Classifies a token.
 pub fn shape(word: &str) -> Shape {
     let word = singular(word);
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-    let upper = word.chars().filter(|c| c.is_uppercase()).count();
-    let lower = word.chars().filter(|c| c.is_lowercase()).count();
-    let digits = word.chars().filter(|c| c.is_ascii_digit()).count();
-    let first = word.chars().next().unwrap_or(' ');
+    // One pass over the characters counts what the rules below need.
+    let (mut letters, mut upper, mut lower, mut digits) = (0usize, 0usize, 0usize, 0usize);
+    let mut upper_after_first = false;
+    let mut hyphen = false;
+    let mut chars = word.chars();
+    let first = chars.next().unwrap_or(' ');
+    for (i, c) in std::iter::once(first).chain(chars).enumerate() {
+        if c.is_alphabetic() {
+            letters += 1;
+        }
+        if c.is_uppercase() {
+            upper += 1;
+            upper_after_first |= i > 0;
+        }
+        if c.is_lowercase() {
+            lower += 1;
+        }
+        if c.is_ascii_digit() {
+            digits += 1;
+        }
+        hyphen |= c == '-';
+    }
     if letters == 0 {
         return Shape::Plain;
     }
-    if word.contains('-') {
+    if hyphen {
         let parts = || word.split('-').filter(|p| !p.is_empty());
         let capitalised = parts()
             .filter(|p| p.chars().next().is_some_and(char::is_uppercase))
@@ -179,7 +277,7 @@ pub fn shape(word: &str) -> Shape {
     if upper == letters && upper >= 2 {
         return Shape::Caps;
     }
-    if lower > 0 && word.chars().skip(1).any(char::is_uppercase) {
+    if lower > 0 && upper_after_first {
         return Shape::Mixed;
     }
     if digits > 0 && first.is_alphabetic() && letters >= 2 {
@@ -196,7 +294,7 @@ pub fn shape(word: &str) -> Shape {
 /// languages written in capitals, Roman numerals and sizes (`7B`, `FP16`).
 pub fn is_generic(word: &str) -> bool {
     let stem = singular(word);
-    if GENERIC.binary_search(&stem).is_ok() || GENERIC.binary_search(&word).is_ok() {
+    if is_listed_generic(stem) || stem.len() != word.len() && is_listed_generic(word) {
         return true;
     }
     // Compared in ASCII uppercase, byte by byte (the prefixes are ASCII).
@@ -235,6 +333,33 @@ pub fn is_generic(word: &str) -> bool {
 pub fn is_one_of(word: &str, list: &[&str]) -> bool {
     list.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
+
+/// Whether `word` is in [`GENERIC`]: a binary search among the entries with its first byte.
+fn is_listed_generic(word: &str) -> bool {
+    let Some(&first) = word.as_bytes().first() else {
+        return false;
+    };
+    let (from, to) = GENERIC_BY_FIRST_BYTE[usize::from(first)];
+    GENERIC
+        .get(usize::from(from)..usize::from(to))
+        .is_some_and(|entries| entries.binary_search(&word).is_ok())
+}
+
+/// For each first byte, the range of [`GENERIC`] entries starting with it (sorted, they are
+/// contiguous).
+static GENERIC_BY_FIRST_BYTE: [(u16, u16); 256] = {
+    let mut table = [(0u16, 0u16); 256];
+    let mut i = 0;
+    while i < GENERIC.len() {
+        let first = GENERIC[i].as_bytes()[0] as usize;
+        if table[first].1 == 0 {
+            table[first].0 = i as u16;
+        }
+        table[first].1 = i as u16 + 1;
+        i += 1;
+    }
+    table
+};
 
 /// Generic terms, sorted for binary search. Entries are matched exactly (case-sensitive)
 /// against a token or its singular.
@@ -497,7 +622,10 @@ mod tests {
 
     fn words(text: &str) -> Vec<&str> {
         let mut tokens = Vec::new();
-        tokenize_into(text, &mut tokens);
+        tokenize_with(text, |t, classes| {
+            assert_eq!(classes, ByteClasses::of(&text[t.start..t.end]));
+            tokens.push(t);
+        });
         tokens.into_iter().map(|t| &text[t.start..t.end]).collect()
     }
 
@@ -506,6 +634,11 @@ mod tests {
         let mut sorted = GENERIC.to_vec();
         sorted.sort();
         assert_eq!(sorted, GENERIC);
+        for w in GENERIC {
+            assert!(is_listed_generic(w), "{w}");
+            assert!(!is_listed_generic(&format!("{w}x")), "{w}x");
+        }
+        assert!(!is_listed_generic("") && !is_listed_generic("é") && !is_listed_generic("Zz"));
     }
 
     #[test]
