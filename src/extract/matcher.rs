@@ -14,9 +14,9 @@ use std::collections::HashMap;
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
+use super::automaton::Patterns;
 use super::lexicon::{CaseRule, Lexicon};
 use super::{EntityType, Field, Mention, Scratch};
 
@@ -32,9 +32,9 @@ struct Target {
 #[derive(Clone, Debug)]
 pub struct Extractor {
     targets: Vec<Target>,
-    exact: Option<AhoCorasick>,
+    exact: Option<Patterns>,
     exact_targets: Vec<usize>,
-    folded: Option<AhoCorasick>,
+    folded: Option<Patterns>,
     folded_targets: Vec<usize>,
 }
 
@@ -143,12 +143,12 @@ impl Extractor {
             (&self.folded, &self.folded_targets),
         ] {
             let Some(automaton) = automaton else { continue };
-            for m in automaton.find_overlapping_iter(name) {
-                let len = m.end() - m.start();
+            automaton.for_each_match(name, |m, pattern| {
+                let len = m.len();
                 if len >= 3 && len < name.len() && best.is_none_or(|(l, _)| len > l) {
-                    best = Some((len, self.targets[targets[m.pattern().as_usize()]].kind));
+                    best = Some((len, self.targets[targets[pattern]].kind));
                 }
-            }
+            });
         }
         best.map(|(_, kind)| kind)
     }
@@ -176,20 +176,19 @@ impl Extractor {
             (&self.folded, &self.folded_targets),
         ] {
             let Some(automaton) = automaton else { continue };
-            for m in automaton.find_overlapping_iter(text) {
-                let target = targets[m.pattern().as_usize()];
+            automaton.for_each_match(text, |m, pattern| {
+                let target = targets[pattern];
                 // `BERT_LARGE`: a LaTeX-style subscript variant glues on with `_`.
-                let subscript = text[m.end()..].starts_with('_')
-                    && variant_suffix(self.targets[target].kind, &text[m.end()..]).is_some();
-                if is_bounded(text, m.start(), m.end()) || subscript && starts_word(text, m.start())
-                {
+                let subscript = text[m.end..].starts_with('_')
+                    && variant_suffix(self.targets[target].kind, &text[m.end..]).is_some();
+                if is_bounded(text, m.start, m.end) || subscript && starts_word(text, m.start) {
                     candidates.push(Candidate {
-                        start: m.start(),
-                        end: m.end(),
+                        start: m.start,
+                        end: m.end,
                         target,
                     });
                 }
-            }
+            });
         }
         // Longest first at each start, then keep what does not overlap an accepted match.
         candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
@@ -279,18 +278,14 @@ fn variant_suffix(kind: EntityType, rest: &str) -> Option<&str> {
 }
 
 /// Compiles patterns (sorted, for a deterministic automaton) and maps pattern ids to targets.
-fn compile(patterns: HashMap<String, usize>, fold: bool) -> (Option<AhoCorasick>, Vec<usize>) {
+fn compile(patterns: HashMap<String, usize>, fold: bool) -> (Option<Patterns>, Vec<usize>) {
     let mut patterns: Vec<(String, usize)> = patterns.into_iter().collect();
     patterns.sort();
     let ids: Vec<usize> = patterns.iter().map(|(_, t)| *t).collect();
-    let automaton = AhoCorasickBuilder::new()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .ascii_case_insensitive(fold)
-        .build(patterns.iter().map(|(p, _)| p));
     // Building fails only past internal size limits, far above any lexicon's size;
     // matching nothing is the safe answer then.
-    (automaton.ok(), ids)
+    let automaton = Patterns::new(patterns.iter().map(|(p, _)| p), fold);
+    (automaton, ids)
 }
 
 /// Whether a surface form is matched in any case under `rule` (short capitals acronyms

@@ -7,6 +7,7 @@
 //! This module does not decide paper identity or build the graph.
 
 mod acronym;
+mod automaton;
 mod discover;
 mod entities;
 mod field;
