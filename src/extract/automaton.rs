@@ -116,6 +116,11 @@ mod tests {
         ];
         for fold in [false, true] {
             let ours = Patterns::new(patterns, fold).unwrap();
+            if fold {
+                // Patterns equal but for case are all reported.
+                let got = all(&ours, "BERT");
+                assert_eq!(got, vec![(0..4, 0), (0..4, 2)]);
+            }
             let theirs = AhoCorasickBuilder::new()
                 .match_kind(MatchKind::Standard)
                 .kind(Some(AhoCorasickKind::DFA))

@@ -1,16 +1,19 @@
-//! Lexicon matching: one pass of two Aho-Corasick automata over each field.
+//! Lexicon matching: one pass of an Aho-Corasick automaton over each field.
 //!
 //! Every surface form of every lexicon entry is expanded into its separator variants
-//! (`Llama 2`, `Llama-2`, `Llama2`) and compiled once into a case-sensitive automaton and an
-//! ASCII-case-insensitive one, according to the entry's [`CaseRule`]. A field is scanned by
-//! both, reporting overlapping matches; a boundary check keeps `BERT` out of `BERTology`
-//! and `RAG` out of `Hyper-RAG` while accepting `BERT-based` and the plural `BERTs`; of the
-//! matches that pass, the leftmost-longest win. (Checking boundaries before choosing the
-//! longest keeps `ImageNet` in "ImageNet classification", where `ImageNet C` fails.)
+//! (`Llama 2`, `Llama-2`, `Llama2`), each matched as written or in any ASCII case according
+//! to the entry's [`CaseRule`]. All are compiled once into one ASCII-case-insensitive
+//! automaton; a match of a case-sensitive pattern is kept only when the text has its exact
+//! bytes. A field is scanned once, reporting overlapping matches; a boundary check keeps
+//! `BERT` out of `BERTology` and `RAG` out of `Hyper-RAG` while accepting `BERT-based` and
+//! the plural `BERTs`; of the matches that pass, the leftmost-longest win. (Checking
+//! boundaries before choosing the longest keeps `ImageNet` in "ImageNet classification",
+//! where `ImageNet C` fails.)
 //!
 //! This module finds only names the lexicon knows; it does not discover new ones.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use std::sync::LazyLock;
 
@@ -32,10 +35,20 @@ struct Target {
 #[derive(Clone, Debug)]
 pub struct Extractor {
     targets: Vec<Target>,
-    exact: Option<Patterns>,
-    exact_targets: Vec<usize>,
-    folded: Option<Patterns>,
-    folded_targets: Vec<usize>,
+    /// Every pattern, matched in any ASCII case in one pass; a case-sensitive pattern's
+    /// match is then checked byte for byte.
+    patterns: Option<Patterns>,
+    /// What each pattern id stands for.
+    pattern_info: Vec<PatternInfo>,
+}
+
+/// A compiled pattern's target and case rule.
+#[derive(Clone, Debug)]
+struct PatternInfo {
+    target: usize,
+    /// The pattern as written when it must match in that case, `None` when any ASCII case
+    /// matches.
+    exact: Option<Box<str>>,
 }
 
 /// A candidate match before overlap resolution: byte range and target index.
@@ -43,6 +56,8 @@ pub struct Extractor {
 pub(super) struct Candidate {
     start: usize,
     end: usize,
+    /// Matched by a case-insensitive pattern.
+    folded: bool,
     target: usize,
 }
 
@@ -74,15 +89,30 @@ impl Extractor {
                 }
             }
         }
-        let (exact, exact_targets) = compile(exact, false);
-        let (folded, folded_targets) = compile(folded, true);
+        let (patterns, pattern_info) = compile(exact, folded);
         Extractor {
             targets,
-            exact,
-            exact_targets,
-            folded,
-            folded_targets,
+            patterns,
+            pattern_info,
         }
+    }
+
+    /// Calls `each` with every lexicon match in `text` (overlapping ones included) that
+    /// passes its case rule: byte range, target, and whether it matched in any case.
+    fn for_each_match(&self, text: &str, mut each: impl FnMut(Range<usize>, usize, bool)) {
+        let Some(patterns) = &self.patterns else {
+            return;
+        };
+        patterns.for_each_match(text, |m, pattern| {
+            let Some(info) = self.pattern_info.get(pattern) else {
+                return;
+            };
+            match &info.exact {
+                Some(exact) if text.as_bytes().get(m.clone()) != Some(exact.as_bytes()) => {}
+                Some(_) => each(m, info.target, false),
+                None => each(m, info.target, true),
+            }
+        });
     }
 
     /// Finds every entity named in a paper's title and abstract — the lexicon's and the
@@ -137,20 +167,17 @@ impl Extractor {
     /// The type of the longest known name (three characters or more) inside `name`,
     /// ignoring word boundaries: `LongLoRA` → method (LoRA), `xLLaMA-100` → model.
     pub fn kind_inside(&self, name: &str) -> Option<EntityType> {
-        let mut best: Option<(usize, EntityType)> = None;
-        for (automaton, targets) in [
-            (&self.exact, &self.exact_targets),
-            (&self.folded, &self.folded_targets),
-        ] {
-            let Some(automaton) = automaton else { continue };
-            automaton.for_each_match(name, |m, pattern| {
-                let len = m.len();
-                if len >= 3 && len < name.len() && best.is_none_or(|(l, _)| len > l) {
-                    best = Some((len, self.targets[targets[pattern]].kind));
-                }
-            });
-        }
-        best.map(|(_, kind)| kind)
+        // The longest; of equally long ones, a case-sensitive pattern's first, then a
+        // case-insensitive one's first.
+        let mut best: Option<(usize, bool, EntityType)> = None;
+        self.for_each_match(name, |m, target, folded| {
+            let len = m.len();
+            let better = best.is_none_or(|(l, f, _)| len > l || len == l && f && !folded);
+            if len >= 3 && len < name.len() && better {
+                best = Some((len, folded, self.targets[target].kind));
+            }
+        });
+        best.map(|(_, _, kind)| kind)
     }
 
     /// Only the lexicon's entities, without discovery.
@@ -171,27 +198,27 @@ impl Extractor {
         out: &mut Vec<Mention>,
     ) {
         candidates.clear();
-        for (automaton, targets) in [
-            (&self.exact, &self.exact_targets),
-            (&self.folded, &self.folded_targets),
-        ] {
-            let Some(automaton) = automaton else { continue };
-            automaton.for_each_match(text, |m, pattern| {
-                let target = targets[pattern];
-                // `BERT_LARGE`: a LaTeX-style subscript variant glues on with `_`.
-                let subscript = text[m.end..].starts_with('_')
-                    && variant_suffix(self.targets[target].kind, &text[m.end..]).is_some();
-                if is_bounded(text, m.start, m.end) || subscript && starts_word(text, m.start) {
-                    candidates.push(Candidate {
-                        start: m.start,
-                        end: m.end,
-                        target,
-                    });
-                }
-            });
-        }
-        // Longest first at each start, then keep what does not overlap an accepted match.
-        candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        self.for_each_match(text, |m, target, folded| {
+            // `BERT_LARGE`: a LaTeX-style subscript variant glues on with `_`.
+            let subscript = text[m.end..].starts_with('_')
+                && variant_suffix(self.targets[target].kind, &text[m.end..]).is_some();
+            if is_bounded(text, m.start, m.end) || subscript && starts_word(text, m.start) {
+                candidates.push(Candidate {
+                    start: m.start,
+                    end: m.end,
+                    folded,
+                    target,
+                });
+            }
+        });
+        // Longest first at each start (a case-sensitive pattern before a case-insensitive
+        // one of the same span), then keep what does not overlap an accepted match.
+        candidates.sort_by(|a, b| {
+            a.start
+                .cmp(&b.start)
+                .then(b.end.cmp(&a.end))
+                .then(a.folded.cmp(&b.folded))
+        });
         let mut last_end = 0;
         let mut chars_before = 0;
         let mut counted_to = 0;
@@ -277,15 +304,36 @@ fn variant_suffix(kind: EntityType, rest: &str) -> Option<&str> {
     Some(m.as_str())
 }
 
-/// Compiles patterns (sorted, for a deterministic automaton) and maps pattern ids to targets.
-fn compile(patterns: HashMap<String, usize>, fold: bool) -> (Option<Patterns>, Vec<usize>) {
-    let mut patterns: Vec<(String, usize)> = patterns.into_iter().collect();
-    patterns.sort();
-    let ids: Vec<usize> = patterns.iter().map(|(_, t)| *t).collect();
+/// Compiles the case-sensitive and case-insensitive patterns (each sorted, for a
+/// deterministic automaton) into one automaton matching in any ASCII case, and says what
+/// each pattern id stands for.
+fn compile(
+    exact: HashMap<String, usize>,
+    folded: HashMap<String, usize>,
+) -> (Option<Patterns>, Vec<PatternInfo>) {
+    let mut exact: Vec<(String, usize)> = exact.into_iter().collect();
+    exact.sort();
+    let mut folded: Vec<(String, usize)> = folded.into_iter().collect();
+    folded.sort();
+    let mut texts = Vec::with_capacity(exact.len() + folded.len());
+    let mut info = Vec::with_capacity(exact.len() + folded.len());
+    for (text, target) in exact {
+        info.push(PatternInfo {
+            target,
+            exact: Some(text.as_str().into()),
+        });
+        texts.push(text);
+    }
+    for (text, target) in folded {
+        info.push(PatternInfo {
+            target,
+            exact: None,
+        });
+        texts.push(text);
+    }
     // Building fails only past internal size limits, far above any lexicon's size;
     // matching nothing is the safe answer then.
-    let automaton = Patterns::new(patterns.iter().map(|(p, _)| p), fold);
-    (automaton, ids)
+    (Patterns::new(&texts, true), info)
 }
 
 /// Whether a surface form is matched in any case under `rule` (short capitals acronyms
