@@ -430,10 +430,11 @@ const TASK_ENDINGS: &[&str] = &[
 /// Whether the sentence holding byte `at` speaks of the authors' own work.
 fn sentence_has_we(f: &Text<'_>, at: usize) -> bool {
     let before = &f.text[..at];
-    let start = before
-        .rfind(". ")
-        .map_or(0, |i| i + 2)
-        .max(before.rfind("? ").map_or(0, |i| i + 2));
+    // After the last ". ", or after a "? " that comes later.
+    let full_stop = before.rfind(". ").map_or(0, |i| i + 2);
+    let start = before[full_stop..]
+        .rfind("? ")
+        .map_or(full_stop, |i| full_stop + i + 2);
     let mut previous = "";
     for word in before[start..].split(|c: char| !c.is_ascii_alphabetic()) {
         if word.is_empty() {

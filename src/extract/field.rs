@@ -55,6 +55,9 @@ impl FieldBuf {
         }
         self.tokens.clear();
         self.facts.clear();
+        // About one token per seven bytes of prose: one allocation up front, not a series.
+        self.tokens.reserve(text.len() / 6);
+        self.facts.reserve(text.len() / 6);
         let (tokens, all_facts) = (&mut self.tokens, &mut self.facts);
         tokenize_with(text, |t, classes| {
             tokens.push(t);

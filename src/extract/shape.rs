@@ -228,6 +228,15 @@ pub fn singular(word: &str) -> &str {
 /// Classifies a token.
 pub fn shape(word: &str) -> Shape {
     let word = singular(word);
+    if word.is_ascii() {
+        shape_ascii(word.as_bytes())
+    } else {
+        shape_chars(word)
+    }
+}
+
+/// [`shape`] of a word already singular, character by character.
+fn shape_chars(word: &str) -> Shape {
     // One pass over the characters counts what the rules below need.
     let (mut letters, mut upper, mut lower, mut digits) = (0usize, 0usize, 0usize, 0usize);
     let mut upper_after_first = false;
@@ -284,6 +293,65 @@ pub fn shape(word: &str) -> Shape {
         return Shape::Alnum;
     }
     if first.is_uppercase() {
+        return Shape::Capitalized;
+    }
+    Shape::Plain
+}
+
+/// [`shape`] of an ASCII word (already singular), byte by byte: the same rules, with
+/// `is_ascii_*` standing for the Unicode classes they agree with on ASCII.
+fn shape_ascii(word: &[u8]) -> Shape {
+    let (mut letters, mut upper, mut lower, mut digits) = (0usize, 0usize, 0usize, 0usize);
+    let mut hyphen = false;
+    for &c in word {
+        match c {
+            b'A'..=b'Z' => {
+                letters += 1;
+                upper += 1;
+            }
+            b'a'..=b'z' => {
+                letters += 1;
+                lower += 1;
+            }
+            b'0'..=b'9' => digits += 1,
+            b'-' => hyphen = true,
+            _ => {}
+        }
+    }
+    let first = word.first().copied().unwrap_or(b' ');
+    let upper_after_first = word.iter().skip(1).any(u8::is_ascii_uppercase);
+    if letters == 0 {
+        return Shape::Plain;
+    }
+    if hyphen {
+        let parts = || word.split(|&c| c == b'-').filter(|p| !p.is_empty());
+        let capitalised = parts().filter(|p| p[0].is_ascii_uppercase()).count();
+        let caps_part = parts().any(|p| {
+            let u = p.iter().filter(|c| c.is_ascii_uppercase()).count();
+            u >= 2 || (u >= 1 && p[1..].iter().any(u8::is_ascii_uppercase))
+        });
+        let n_parts = parts().count();
+        if upper == letters && upper >= 2 {
+            return Shape::Caps;
+        }
+        if caps_part || (capitalised == n_parts && n_parts >= 2) {
+            return Shape::Compound;
+        }
+        if digits > 0 && first.is_ascii_alphabetic() && upper > 0 {
+            return Shape::Alnum;
+        }
+        return Shape::Plain;
+    }
+    if upper == letters && upper >= 2 {
+        return Shape::Caps;
+    }
+    if lower > 0 && upper_after_first {
+        return Shape::Mixed;
+    }
+    if digits > 0 && first.is_ascii_alphabetic() && letters >= 2 {
+        return Shape::Alnum;
+    }
+    if first.is_ascii_uppercase() {
         return Shape::Capitalized;
     }
     Shape::Plain
@@ -682,6 +750,30 @@ mod tests {
         assert_eq!(shape("7B"), Shape::Plain);
         assert_eq!(shape("in-context"), Shape::Plain);
         assert!(Shape::Compound.is_strong() && !Shape::Capitalized.is_strong());
+    }
+
+    /// The ASCII path agrees with the general one on every word of up to five characters
+    /// over an alphabet of the classes that matter.
+    #[test]
+    fn ascii_shapes_agree_with_the_general_rules() {
+        let alphabet = ["A", "b", "7", "-", "s", "S", "_", "%"];
+        let mut words = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = words
+                .iter()
+                .flat_map(|w| alphabet.iter().map(move |a| format!("{w}{a}")))
+                .collect();
+            words.extend(longer);
+        }
+        words.sort();
+        words.dedup();
+        for w in &words {
+            let w = singular(w);
+            if !w.is_ascii() {
+                continue;
+            }
+            assert_eq!(shape_ascii(w.as_bytes()), shape_chars(w), "{w:?}");
+        }
     }
 
     #[test]
