@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use crate::export::dot::{self, DotOutput};
 use crate::export::sqlite::{BuildInfo, SqliteWriter, WriterOptions};
 use crate::export::ExportError;
-use crate::extract::{EntityType, Extractor, Mention};
+use crate::extract::{EntityType, Extractor, Mention, Scratch};
 use crate::graph::relations::{self, Relations};
 use crate::graph::{Edge, EntityRelation, EvidenceRecord, KnowledgeGraph, Node, PaperSlot};
 use crate::ingest::{IngestError, IngestOptions, Provenance, Record, Records};
@@ -401,9 +401,10 @@ fn add_batch(
     let extracted: Vec<Option<(Vec<Mention>, Relations)>> = batch
         .par_iter()
         .zip(slots.par_iter())
-        .map(|(record, (_, slot))| match slot {
+        .map_init(Scratch::new, |scratch, (record, (_, slot))| match slot {
             PaperSlot::New(_) => {
-                let mentions = extractor.extract(&record.title, &record.abstract_text);
+                let mentions =
+                    extractor.extract_with(scratch, &record.title, &record.abstract_text);
                 let found = relations::analyse(&record.title, &record.abstract_text, &mentions);
                 Some((mentions, found))
             }

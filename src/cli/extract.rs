@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use paperkg::extract::{group_mentions, PaperEntity};
+use paperkg::extract::{group_mentions, PaperEntity, Scratch};
 use paperkg::ingest::{IngestOptions, Record, Records};
 use paperkg::{Extractor, Lexicon};
 use rayon::prelude::*;
@@ -94,8 +94,8 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         }
         let lines: Vec<String> = batch
             .par_iter()
-            .map(|r| {
-                let mentions = extractor.extract(&r.title, &r.abstract_text);
+            .map_init(Scratch::new, |scratch, r| {
+                let mentions = extractor.extract_with(scratch, &r.title, &r.abstract_text);
                 let paper = PaperOut {
                     id: paper_id(r),
                     title: &r.title,

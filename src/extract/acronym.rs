@@ -10,9 +10,6 @@
 //! This module finds definitions; it does not decide entity types.
 
 use std::ops::Range;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 /// A short form defined in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,10 +22,6 @@ pub struct Definition {
     pub named: bool,
 }
 
-/// `(…)` with no nested parentheses, up to 120 characters.
-static PARENS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\(\s*([^()]{1,120}?)\s*\)").expect("static regex"));
-
 /// Words that do not count against a long form being written like a name.
 const MINOR: &[&str] = &[
     "a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "through",
@@ -38,39 +31,67 @@ const MINOR: &[&str] = &[
 /// Finds every acronym definition in `text`.
 ///
 /// # Complexity
-/// O(n) regex scan plus O(w·|A|) per parenthesis for w candidate words.
+/// O(n) scan for parentheses plus O(w·|A|) per parenthesis for w candidate words.
 pub fn definitions(text: &str) -> Vec<Definition> {
     let mut out = Vec::new();
-    for caps in PARENS.captures_iter(text) {
-        let (Some(whole), Some(inner)) = (caps.get(0), caps.get(1)) else {
-            continue;
-        };
-        let inner_text = inner.as_str().trim();
+    for (open, inner) in parentheses(text) {
+        let inner_text = &text[inner.clone()];
         if is_short_form(inner_text) {
-            if let Some(long) = long_form_before(text, whole.start(), inner_text) {
+            if let Some(long) = long_form_before(text, open, inner_text) {
                 out.push(Definition {
-                    short: inner.start()..inner.start() + inner_text.len(),
+                    short: inner,
                     named: is_named(&text[long.clone()]),
                     long,
                 });
             }
         } else if inner_text.contains(' ') {
             // `ACR (Long Form)`: the word before the parenthesis is the short form.
-            let before = text[..whole.start()].trim_end();
+            let before = text[..open].trim_end();
             let word_start = before
                 .rfind(|c: char| c.is_whitespace() || c == '(' || c == ',')
                 .map_or(0, |i| i + 1);
             let short = &before[word_start..];
-            if is_short_form(short) && matches_letters(short, inner_text) {
+            if is_short_form(short) && matches_letters(&short_letters(short), inner_text) {
                 out.push(Definition {
                     short: word_start..word_start + short.len(),
-                    long: inner.start()..inner.start() + inner_text.len(),
+                    long: inner,
                     named: is_named(inner_text),
                 });
             }
         }
     }
     out
+}
+
+/// Every `(…)` holding no parenthesis and 1 to 120 characters besides the whitespace at
+/// its ends: the byte offset of `(` and the byte range of the trimmed content, which is
+/// never empty.
+fn parentheses(text: &str) -> impl Iterator<Item = (usize, Range<usize>)> + '_ {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        // `str::find` of one ASCII character is a fast byte search.
+        while let Some(found) = text.get(from..)?.find('(') {
+            let open = from + found;
+            // The content runs to the next parenthesis; it must be a closing one. (Contents
+            // do not overlap: the whole text is scanned once.)
+            let rest = &bytes[open + 1..];
+            let close = rest.iter().position(|&b| b == b'(' || b == b')');
+            from = open + 1;
+            let Some(close) = close.filter(|&c| rest[c] == b')') else {
+                continue;
+            };
+            from = open + 1 + close + 1;
+            let content = &text[open + 1..open + 1 + close];
+            let trimmed = content.trim();
+            if trimmed.is_empty() || trimmed.chars().nth(120).is_some() {
+                continue;
+            }
+            let start = open + 1 + (content.len() - content.trim_start().len());
+            return Some((open, start..start + trimmed.len()));
+        }
+        None
+    })
 }
 
 /// A plausible short form: one word of 2–12 characters with at least two capitals, or a
@@ -93,17 +114,15 @@ pub fn is_short_form(s: &str) -> bool {
 
 /// The shortest run of words ending at `end` (a parenthesis) that spells `short`.
 fn long_form_before(text: &str, end: usize, short: &str) -> Option<Range<usize>> {
-    let letters: Vec<char> = short
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
+    let letters = short_letters(short);
     let max_words = (letters.len() + 5).min(letters.len() * 2);
     let before = &text[..end];
     let trimmed_end = before.trim_end().len();
-    // Word starts, scanning back, stopping at sentence or clause punctuation.
-    let mut starts = Vec::new();
-    let mut in_word = false;
+    // Scanning back from the parenthesis, stopping at sentence or clause punctuation and
+    // after 401 characters that are not whitespace, each word start is a candidate, nearest
+    // first.
+    let mut seen = 0;
+    let mut tried = 0;
     for (i, c) in before[..trimmed_end].char_indices().rev() {
         if c == '.' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"' {
             if c == '.' && before[..i].ends_with(|p: char| p.is_ascii_digit()) {
@@ -112,71 +131,68 @@ fn long_form_before(text: &str, end: usize, short: &str) -> Option<Range<usize>>
             break;
         }
         if c.is_whitespace() {
-            if in_word {
-                in_word = false;
-            }
             continue;
         }
-        if !in_word {
-            in_word = true;
+        seen += 1;
+        let word_start = i == 0
+            || before[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|p| p.is_whitespace() || p == '"' || p == '(');
+        if word_start {
+            if tried == max_words {
+                break;
+            }
+            tried += 1;
+            let candidate = &before[i..trimmed_end];
+            if matches_letters(&letters, candidate) {
+                let candidate = candidate.trim_end_matches([',', ' ']);
+                return Some(i..i + candidate.len());
+            }
         }
-        starts.push(i);
-        if starts.len() > 400 {
+        if seen > 400 {
             break;
-        }
-    }
-    // `starts` holds every char index; keep those that begin a word.
-    let word_starts: Vec<usize> = starts
-        .into_iter()
-        .filter(|&i| {
-            i == 0
-                || before[..i]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|p| p.is_whitespace() || p == '"' || p == '(')
-        })
-        .take(max_words)
-        .collect();
-    for &start in &word_starts {
-        let candidate = &before[start..trimmed_end];
-        if matches_letters(short, candidate) {
-            let candidate = candidate.trim_end_matches([',', ' ']);
-            return Some(start..start + candidate.len());
         }
     }
     None
 }
 
-/// Whether `short`'s letters and digits appear in order in `long`, the first at the start
-/// of `long`'s first word, every word of `long` contributing or being a minor word.
-fn matches_letters(short: &str, long: &str) -> bool {
-    let s: Vec<char> = short
+/// The letters and digits of a short form, lowercased: what its long form must spell.
+fn short_letters(short: &str) -> Vec<char> {
+    short
         .chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
-        .collect();
-    let l: Vec<char> = long.chars().flat_map(char::to_lowercase).collect();
-    if s.is_empty() || l.is_empty() || l[0] != s[0] {
+        .collect()
+}
+
+/// Whether the short form's letters and digits `s` ([`short_letters`]) appear in order in
+/// `long`, the first at the start of `long`'s first word, every word of `long` contributing
+/// or being a minor word.
+fn matches_letters(s: &[char], long: &str) -> bool {
+    let first = long.chars().flat_map(char::to_lowercase).next();
+    if s.is_empty() || first.is_none() || first != s.first().copied() {
         return false;
     }
-    // Schwartz–Hearst: match from the end, the first short char at a word start.
-    let mut li = l.len();
-    let mut si = s.len();
-    while si > 0 {
-        let c = s[si - 1];
+    // Schwartz–Hearst: match from the end, the first short char at a word start. `l` walks
+    // the lowercased long form backwards; what it would yield next is the character before.
+    let mut l = long
+        .chars()
+        .rev()
+        .flat_map(|c| c.to_lowercase().rev())
+        .peekable();
+    for (si, &c) in s.iter().enumerate().rev() {
         loop {
-            if li == 0 {
+            let Some(here) = l.next() else {
                 return false;
-            }
-            li -= 1;
-            let at_word_start = li == 0 || !l[li - 1].is_alphanumeric();
-            if l[li] == c && (si > 1 || at_word_start) {
+            };
+            let at_word_start = l.peek().is_none_or(|p| !p.is_alphanumeric());
+            if here == c && (si > 0 || at_word_start) {
                 break;
             }
         }
-        si -= 1;
     }
-    li == 0 && long.split_whitespace().count() <= s.len() * 2
+    l.peek().is_none() && long.split_whitespace().count() <= s.len() * 2
 }
 
 /// Whether a long form is written like a name: every word that is not a minor word starts
@@ -270,5 +286,49 @@ mod tests {
         assert!(defs("three obstacles: (O1) lack of evaluation").is_empty());
         assert!(defs("a model (GPT-4) is used").is_empty());
         assert!(defs("(").is_empty());
+    }
+
+    /// The hand-written scan finds exactly what the regex `\(\s*([^()]{1,120}?)\s*\)`
+    /// finds (its trimmed capture), on text full of nesting, blanks and long contents.
+    #[test]
+    fn parentheses_agree_with_the_regex() {
+        let regex = regex::Regex::new(r"\(\s*([^()]{1,120}?)\s*\)").unwrap();
+        let long = "x".repeat(119);
+        let pieces = [
+            "(",
+            ")",
+            " ",
+            "\u{2003}",
+            "a",
+            "é",
+            "ab c",
+            long.as_str(),
+            "x",
+            "()",
+            "🙂",
+        ];
+        let mut texts = Vec::new();
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        texts.push(format!("{a}{b}{c}{d}"));
+                    }
+                }
+            }
+        }
+        for t in &texts {
+            let want: Vec<(usize, Range<usize>)> = regex
+                .captures_iter(t)
+                .filter_map(|caps| {
+                    let (whole, inner) = (caps.get(0)?, caps.get(1)?);
+                    let trimmed = inner.as_str().trim();
+                    let start = inner.start() + (inner.len() - inner.as_str().trim_start().len());
+                    (!trimmed.is_empty()).then(|| (whole.start(), start..start + trimmed.len()))
+                })
+                .collect();
+            let got: Vec<(usize, Range<usize>)> = parentheses(t).collect();
+            assert_eq!(got, want, "{t:?}");
+        }
     }
 }

@@ -19,14 +19,16 @@
 //! This module does not read the lexicon; it receives the lexicon's matches and leaves
 //! their spans alone.
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::acronym::{self, Definition};
+use super::field::{FieldBuf, Text};
+use super::keys::{key_of, Keys};
 use super::matcher::is_bounded;
-use super::shape::{self, is_generic, Shape, Token};
+use super::namelike::{is_adjective, is_glue};
+use super::shape::{self, is_generic, is_one_of, Shape};
 use super::typing::{self, head_type, Votes};
-use super::{name_key, EntityType, Field, Mention};
+use super::{EntityType, Field, Mention};
 
 /// A name found by discovery, with what its contexts say of it.
 #[derive(Clone, Debug)]
@@ -41,122 +43,43 @@ struct Candidate {
     proposed: bool,
 }
 
-/// A field prepared for the rules.
-struct Text<'a> {
-    field: Field,
-    text: &'a str,
-    tokens: Vec<Token>,
-    /// Byte ranges the lexicon already matched.
-    covered: Vec<Range<usize>>,
-    /// The types of those matches, in the same order.
-    kinds: Vec<EntityType>,
-    /// The type each token announces as a head noun, computed once.
-    heads: Vec<Option<EntityType>>,
-    /// Whether each token is a verb that introduces a name ("propose", "called").
-    verbs: Vec<bool>,
-}
-
-impl<'a> Text<'a> {
-    fn new(field: Field, text: &'a str, known: &[Mention]) -> Text<'a> {
-        let mut covered = Vec::new();
-        let mut kinds = Vec::new();
-        for m in known.iter().filter(|m| m.field == field) {
-            covered.push(m.byte_start..m.byte_start + m.surface.len());
-            kinds.push(m.kind);
-        }
-        let tokens = shape::tokenize(text);
-        let mut heads = Vec::with_capacity(tokens.len());
-        let mut verbs = Vec::with_capacity(tokens.len());
-        for t in &tokens {
-            let word = &text[t.start..t.end];
-            // Head nouns and verbs are plain words of 2 to 13 letters, capitalised at most
-            // at the start, or acronyms in capitals (`LLMs`): anything else needs no lookup.
-            let b = word.as_bytes();
-            let stem = b.strip_suffix(b"s").unwrap_or(b);
-            let plain = (2..=13).contains(&b.len())
-                && (b[1..].iter().all(|c| c.is_ascii_lowercase() || *c == b'-')
-                    || stem.iter().all(u8::is_ascii_uppercase));
-            heads.push(if plain { head_type(word) } else { None });
-            verbs.push(plain && typing::is_intro_verb(word));
-        }
-        Text {
-            field,
-            text,
-            tokens,
-            covered,
-            kinds,
-            heads,
-            verbs,
-        }
-    }
-
-    /// The type token `i` announces as a head noun.
-    fn head(&self, i: usize) -> Option<EntityType> {
-        self.heads[i]
-    }
-
-    fn word(&self, i: usize) -> &'a str {
-        let t = self.tokens[i];
-        &self.text[t.start..t.end]
-    }
-
-    fn is_covered(&self, range: &Range<usize>) -> bool {
-        self.covered
-            .iter()
-            .any(|c| c.start < range.end && range.start < c.end)
-    }
-
-    /// Whether a lexicon match overlaps `range` without lying inside it: a longer name
-    /// (`Medical mT5`) may take over the known name it contains, but not cut one in two.
-    fn is_cut(&self, range: &Range<usize>) -> bool {
-        self.covered.iter().any(|c| {
-            c.start < range.end
-                && range.start < c.end
-                && !(range.start <= c.start && c.end <= range.end)
-        })
-    }
-
-    /// The characters between token `i` and token `i + 1`.
-    fn gap_after(&self, i: usize) -> &'a str {
-        let end = self.tokens[i].end;
-        let next = self.tokens.get(i + 1).map_or(self.text.len(), |t| t.start);
-        &self.text[end..next]
-    }
-
-    /// Whether token `i` starts a sentence.
-    fn starts_sentence(&self, i: usize) -> bool {
-        if i == 0 {
-            return true;
-        }
-        let gap = self.gap_after(i - 1);
-        gap.contains(". ") || gap.contains("? ") || gap.contains("! ") || gap.contains(':')
-    }
-
-    /// Index of the first token of the sentence holding token `i`.
-    fn sentence_start(&self, i: usize) -> usize {
-        let mut j = i;
-        while j > 0 && !self.starts_sentence(j) {
-            j -= 1;
-        }
-        j
-    }
+/// Discovery's working memory, reused from paper to paper: nothing in it carries over.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    title: FieldBuf,
+    abstract_text: FieldBuf,
+    found: Found,
+    /// Keys of short forms the paper defines as generic terms (`knowledge bases (KBs)`).
+    generic: Keys,
+    /// Keys of the lexicon mentions' names and surfaces, tagged with the mention's index.
+    known: Keys,
+    /// A name key being looked up.
+    key: String,
+    hits: Vec<Hit>,
 }
 
 /// Collects candidates by key.
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 struct Found {
     candidates: Vec<Candidate>,
-    index: HashMap<String, usize>,
+    /// Candidate keys, tagged with the candidate's index.
+    index: Keys,
+    key: String,
 }
 
 impl Found {
+    fn clear(&mut self) {
+        self.candidates.clear();
+        self.index.clear();
+    }
+
     fn add(&mut self, name: &str, votes: Votes, proposed: bool) -> Option<usize> {
-        let key = name_key(name);
+        let key = key_of(name, &mut self.key);
         if key.is_empty() {
             return None;
         }
-        let i = match self.index.get(&key) {
-            Some(&i) => i,
+        let i = match self.index.first(key) {
+            Some(i) => i,
             None => {
                 self.candidates.push(Candidate {
                     name: name.to_string(),
@@ -164,7 +87,7 @@ impl Found {
                     votes: Votes::default(),
                     proposed: false,
                 });
-                self.index.insert(key, self.candidates.len() - 1);
+                self.index.push_key(key, self.candidates.len() - 1);
                 self.candidates.len() - 1
             }
         };
@@ -182,7 +105,10 @@ impl Found {
         if !c.surfaces.iter().any(|s| s == surface) {
             c.surfaces.push(surface.to_string());
         }
-        self.index.entry(name_key(surface)).or_insert(i);
+        let key = key_of(surface, &mut self.key);
+        if !self.index.contains(key) {
+            self.index.push_key(key, i);
+        }
     }
 }
 
@@ -249,62 +175,6 @@ const DETERMINERS: &[&str] = &[
 /// List cues after a head noun: "datasets such as X, Y and Z".
 const LIST_CUES: &[&str] = &["including", "like", "namely", "e", "g", "i"];
 
-/// Hyphenated suffixes that make a name an adjective: `LLaMA-based`, `GPU-intensive`.
-const ADJECTIVE_SUFFIXES: &[&str] = &[
-    "agnostic",
-    "aligned",
-    "augmented",
-    "aware",
-    "based",
-    "bound",
-    "centric",
-    "compatible",
-    "conditioned",
-    "dependent",
-    "driven",
-    "enhanced",
-    "equivalent",
-    "free",
-    "friendly",
-    "generated",
-    "grade",
-    "grounded",
-    "guided",
-    "hour",
-    "hours",
-    "independent",
-    "intensive",
-    "level",
-    "like",
-    "native",
-    "only",
-    "oriented",
-    "powered",
-    "ready",
-    "related",
-    "scale",
-    "size",
-    "sized",
-    "specific",
-    "style",
-    "trained",
-    "tuned",
-    "wise",
-];
-
-/// LaTeX command names glued into words by text extraction (`EnglishrightarrowGerman`).
-const LATEX_GLUE: &[&str] = &[
-    "rightarrow",
-    "leftarrow",
-    "textit",
-    "textbf",
-    "mathbf",
-    "mathcal",
-    "times",
-    "cdot",
-    "approx",
-];
-
 /// Finds the names the lexicon did not, in a paper's title and abstract.
 ///
 /// `known` are the lexicon's mentions; their spans are left alone, and a definition whose
@@ -316,35 +186,50 @@ const LATEX_GLUE: &[&str] = &[
 /// # Complexity
 /// O(n·k) for n tokens and k names found (k is small: a handful per paper).
 pub fn discover(
+    ws: &mut Workspace,
     title: &str,
     abstract_text: &str,
     known: &mut [Mention],
     known_inside: &dyn Fn(&str) -> Option<EntityType>,
 ) -> Vec<Mention> {
+    let Workspace {
+        title: title_buf,
+        abstract_text: abstract_buf,
+        found,
+        generic,
+        known: known_keys,
+        key,
+        hits,
+    } = ws;
     let fields = [
-        Text::new(Field::Title, title, known),
-        Text::new(Field::Abstract, abstract_text, known),
+        title_buf.prepare(Field::Title, title, known),
+        abstract_buf.prepare(Field::Abstract, abstract_text, known),
     ];
-    let mut found = Found::default();
-    let mut generic: HashSet<String> = HashSet::new();
+    found.clear();
+    generic.clear();
     let mut extra = Vec::new();
     for f in &fields {
-        definitions(f, known, &mut found, &mut generic, &mut extra);
+        definitions(f, known, found, generic, &mut extra);
     }
-    title_name(&fields[0], &mut found);
+    title_name(&fields[0], found);
     for f in &fields {
-        introduced_names(f, &mut found);
-        listed_names(f, &mut found);
-        shaped_names(f, &mut found, &generic);
+        introduced_names(f, found);
+        listed_names(f, found);
+        shaped_names(f, found, generic, key);
     }
     let mut out = extra;
-    mark_proposed_known(&found, known);
-    let known_keys: HashSet<(EntityType, String)> =
-        known.iter().map(|m| (m.kind, name_key(&m.name))).collect();
-    let known_names: HashSet<String> = known.iter().map(|m| name_key(&m.name)).collect();
-    let known_surfaces: HashSet<String> = known.iter().map(|m| name_key(&m.surface)).collect();
-    let found_at = find_all(&fields, &found.candidates);
-    for hit in &found_at {
+    if found.candidates.is_empty() {
+        return out;
+    }
+    // Each lexicon mention's name and surface keys, tagged with its index.
+    known_keys.clear();
+    for (i, m) in known.iter().enumerate() {
+        known_keys.push(&m.name, i);
+        known_keys.push(&m.surface, i);
+    }
+    mark_proposed_known(found, known, known_keys, key);
+    find_all(&fields, &found.candidates, hits);
+    for hit in hits.iter() {
         let votes = context_votes(&fields[hit.field], hit.first, hit.last);
         found.candidates[hit.candidate].votes.add(votes);
     }
@@ -355,21 +240,21 @@ pub fn discover(
             c.votes.add(Votes::one(kind, 2.0));
         }
     }
-    let mut kinds: Vec<Option<EntityType>> = Vec::with_capacity(found.candidates.len());
-    for c in &found.candidates {
-        let key = name_key(&c.name);
-        let kind = c.votes.winner();
-        let skip = generic.contains(&key)
-            || known_names.contains(&key)
-            || known_surfaces.contains(&key)
-            || known_keys.contains(&(kind, key));
-        kinds.push((!skip).then_some(kind));
-    }
+    // A name the lexicon already matched (by name or surface, of any type) or a generic
+    // term is not a new entity.
+    let kinds: Vec<Option<EntityType>> = found
+        .candidates
+        .iter()
+        .map(|c| {
+            let key = key_of(&c.name, key);
+            let skip = generic.contains(key) || known_keys.contains(key);
+            (!skip).then(|| c.votes.winner())
+        })
+        .collect();
     // Longest surfaces claim their text first: `SVD-LLM` before the `SVD` inside it.
-    let mut hits: Vec<&Hit> = found_at.iter().collect();
     hits.sort_by_key(|h| (std::cmp::Reverse(h.range.len()), h.field, h.range.start));
     let mut taken: Vec<(usize, Range<usize>)> = Vec::new();
-    for hit in hits {
+    for hit in hits.iter() {
         let Some(kind) = kinds[hit.candidate] else {
             continue;
         };
@@ -399,6 +284,7 @@ pub fn discover(
 }
 
 /// An occurrence of a candidate's surface: where it is, in bytes and tokens.
+#[derive(Clone, Debug)]
 struct Hit {
     candidate: usize,
     field: usize,
@@ -412,7 +298,7 @@ struct Hit {
 ///
 /// # Complexity
 /// O(n·s) prefix checks for n tokens and s surfaces, most rejected on the first byte.
-fn find_all(fields: &[Text<'_>], candidates: &[Candidate]) -> Vec<Hit> {
+fn find_all(fields: &[Text<'_>], candidates: &[Candidate], hits: &mut Vec<Hit>) {
     let mut first_bytes = [false; 256];
     for c in candidates {
         for s in &c.surfaces {
@@ -421,7 +307,7 @@ fn find_all(fields: &[Text<'_>], candidates: &[Candidate]) -> Vec<Hit> {
             }
         }
     }
-    let mut hits = Vec::new();
+    hits.clear();
     for (fi, f) in fields.iter().enumerate() {
         for (i, t) in f.tokens.iter().enumerate() {
             if !first_bytes[usize::from(f.text.as_bytes()[t.start])] {
@@ -449,7 +335,6 @@ fn find_all(fields: &[Text<'_>], candidates: &[Candidate]) -> Vec<Hit> {
             }
         }
     }
-    hits
 }
 
 /// Acronym definitions: named ones become candidates (or long forms of known entities);
@@ -458,7 +343,7 @@ fn definitions(
     f: &Text<'_>,
     known: &[Mention],
     found: &mut Found,
-    generic: &mut HashSet<String>,
+    generic: &mut Keys,
     extra: &mut Vec<Mention>,
 ) {
     for Definition { short, long, named } in acronym::definitions(f.text) {
@@ -489,7 +374,7 @@ fn definitions(
             .skip(1)
             .any(char::is_lowercase);
         if !(named || styled) || is_generic(short_text) || is_class_or_task(long_text) {
-            generic.insert(name_key(short_text));
+            generic.push(short_text, 0);
             continue;
         }
         let mut votes = Votes::default();
@@ -545,10 +430,11 @@ const TASK_ENDINGS: &[&str] = &[
 /// Whether the sentence holding byte `at` speaks of the authors' own work.
 fn sentence_has_we(f: &Text<'_>, at: usize) -> bool {
     let before = &f.text[..at];
-    let start = before
-        .rfind(". ")
-        .map_or(0, |i| i + 2)
-        .max(before.rfind("? ").map_or(0, |i| i + 2));
+    // After the last ". ", or after a "? " that comes later.
+    let full_stop = before.rfind(". ").map_or(0, |i| i + 2);
+    let start = before[full_stop..]
+        .rfind("? ")
+        .map_or(full_stop, |i| full_stop + i + 2);
     let mut previous = "";
     for word in before[start..].split(|c: char| !c.is_ascii_alphabetic()) {
         if word.is_empty() {
@@ -589,10 +475,10 @@ fn title_name(f: &Text<'_>, found: &mut Found) {
                         .all(|p| shape::shape(p) == Shape::Capitalized))
         }
         2 | 3 => {
-            words.iter().any(|w| is_namelike(w))
-                && words
-                    .iter()
-                    .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()) || is_namelike(w))
+            prefix.iter().any(|&i| f.is_namelike(i))
+                && prefix.iter().all(|&i| {
+                    f.word(i).chars().next().is_some_and(|c| !c.is_lowercase()) || f.is_namelike(i)
+                })
         }
         _ => false,
     };
@@ -644,15 +530,15 @@ fn subtitle_votes(subtitle: &str) -> Votes {
 fn introduced_names(f: &Text<'_>, found: &mut Found) {
     let n = f.tokens.len();
     for i in 0..n {
-        if !f.verbs[i] {
+        if !f.is_verb(i) {
             continue;
         }
         let naming = is_one_of(f.word(i), NAMING_VERBS);
         let mut j = i + 1;
         let mut skipped = 0;
         while j < n && skipped < 4 {
-            let w = f.word(j).to_ascii_lowercase();
-            if DETERMINERS.contains(&w.as_str()) || (naming && w == "as") {
+            let w = f.word(j);
+            if is_one_of(w, DETERMINERS) || (naming && w.eq_ignore_ascii_case("as")) {
                 j += 1;
                 skipped += 1;
             } else {
@@ -666,7 +552,7 @@ fn introduced_names(f: &Text<'_>, found: &mut Found) {
             continue;
         };
         let after = f.gap_after(end);
-        let strong = (j..=end).any(|k| is_namelike(f.word(k)));
+        let strong = (j..=end).any(|k| f.is_namelike(k));
         let delimited = after.starts_with(',')
             || after.starts_with(" (")
             || after.starts_with('.')
@@ -702,16 +588,15 @@ fn name_phrase<'a>(f: &Text<'a>, j: usize) -> Option<(usize, &'a str)> {
     let mut end = end?;
     // Without a name-shaped word, a phrase of capitalised words is a name only when short:
     // "Lightning Attention", "Amazon Reviews", "Zhongjing".
-    if !(j..=end).any(|k| is_namelike(f.word(k))) {
+    if !(j..=end).any(|k| f.is_namelike(k)) {
         end = end.min(j + 1);
     }
     let range = f.tokens[j].start..f.tokens[end].end;
     let text = &f.text[range.clone()];
-    let last = f.word(end).to_ascii_lowercase();
     if f.is_covered(&range)
         || is_generic(text)
         || f.head(end).is_some() && end == j
-        || TASK_ENDINGS.contains(&last.as_str())
+        || is_one_of(f.word(end), TASK_ENDINGS)
     {
         return None;
     }
@@ -732,11 +617,7 @@ fn head_votes_after(f: &Text<'_>, end: usize, weight: f32) -> Votes {
         match f.head(k) {
             Some(kind) => head = Some(kind),
             None if head.is_some() => break,
-            None if BREAK_WORDS.contains(&w.to_ascii_lowercase().as_str())
-                || shape::shape(w) != Shape::Plain =>
-            {
-                break
-            }
+            None if is_one_of(w, BREAK_WORDS) || shape::shape(w) != Shape::Plain => break,
             None => {}
         }
     }
@@ -755,8 +636,7 @@ fn apposition_votes(f: &Text<'_>, end: usize) -> Votes {
     if !f.gap_after(end).starts_with(',') || end + 1 >= f.tokens.len() {
         return Votes::default();
     }
-    let det = f.word(end + 1).to_ascii_lowercase();
-    if !["a", "an", "the", "our"].contains(&det.as_str()) {
+    if !is_one_of(f.word(end + 1), &["a", "an", "the", "our"]) {
         return Votes::default();
     }
     for k in end + 2..(end + 10).min(f.tokens.len()) {
@@ -783,10 +663,10 @@ fn listed_names(f: &Text<'_>, found: &mut Found) {
         let delimited = gap.starts_with(',') || gap.starts_with(" (") || gap.starts_with(':');
         // "benchmarks such as X", "models including X", "datasets, e.g., X".
         while j < n && j < i + 3 {
-            let w = f.word(j).to_ascii_lowercase();
-            if w == "such" && j + 1 < n && f.word(j + 1) == "as" {
+            let w = f.word(j);
+            if w.eq_ignore_ascii_case("such") && j + 1 < n && f.word(j + 1) == "as" {
                 j += 2;
-            } else if LIST_CUES.contains(&w.as_str()) {
+            } else if is_one_of(w, LIST_CUES) {
                 j += 1;
             } else {
                 break;
@@ -812,7 +692,7 @@ fn listed_names(f: &Text<'_>, found: &mut Found) {
             };
             // A single capitalised word ("Code", "Section") is too weak to list; titles
             // capitalise every word, so there an item needs a name-shaped word.
-            let namelike = (j..=end).any(|k| is_namelike(f.word(k)));
+            let namelike = (j..=end).any(|k| f.is_namelike(k));
             if let Some(name) = name.filter(|_| namelike || end > j && f.field == Field::Abstract) {
                 found.add(name, Votes::one(kind, 3.0), items == 0 && proposed());
             }
@@ -843,14 +723,13 @@ fn listed_names(f: &Text<'_>, found: &mut Found) {
 }
 
 /// Name-shaped tokens anywhere, minus generic terms and adjectives (`LLaMA-based`).
-fn shaped_names(f: &Text<'_>, found: &mut Found, generic: &HashSet<String>) {
+fn shaped_names(f: &Text<'_>, found: &mut Found, generic: &Keys, key: &mut String) {
     for i in 0..f.tokens.len() {
-        let t = f.tokens[i];
+        if f.is_token_covered(i) || !f.is_namelike(i) {
+            continue;
+        }
         let word = f.word(i);
-        if f.is_covered(&(t.start..t.end))
-            || !is_namelike(word)
-            || generic.contains(&name_key(word))
-        {
+        if generic.contains(key_of(word, key)) {
             continue;
         }
         let name = if shape::shape(word) == Shape::Caps {
@@ -862,104 +741,16 @@ fn shaped_names(f: &Text<'_>, found: &mut Found, generic: &HashSet<String>) {
     }
 }
 
-/// Whether a single word looks like a name by itself: a strong shape ([`Shape::is_strong`])
-/// that is not a generic term, an adjective (`LLaMA-based`), a capitalised compound
-/// (`Zero-Shot`), a word and a number (`Top-2`), a two-letter code, a quantity (`8-GPU`,
-/// `12.5Hz`, `54%`), all lowercase (`kaplan2020scaling`, a citation key) or LaTeX glue.
-fn is_namelike(word: &str) -> bool {
-    // Cheap rejections first: most words have no capital, or only a first one.
-    if word.is_ascii()
-        && !word
-            .bytes()
-            .skip(1)
-            .any(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-        || !word.chars().any(char::is_uppercase)
-    {
-        return false;
-    }
-    let s = shape::shape(word);
-    if !s.is_strong() || is_generic(word) || is_adjective(word) || is_glue(word) {
-        return false;
-    }
-    if word.starts_with(|c: char| c.is_ascii_digit())
-        || word.contains('%')
-        || !word.chars().any(char::is_uppercase)
-    {
-        return false;
-    }
-    match s {
-        Shape::Compound => compound_is_name(word),
-        Shape::Alnum => !is_word_and_number(word),
-        Shape::Caps => {
-            shape::singular(word)
-                .chars()
-                .filter(|c| c.is_alphabetic())
-                .count()
-                >= 3
-        }
-        _ => true,
-    }
-}
-
-/// Whether a hyphenated compound is a name: a part in capitals, mixed case or letters with
-/// digits that is not a generic term (`bipolar-INT`, `Char-JABER`). Compounds of
-/// capitalised words (`Zero-Shot`, `Resource-Efficient`) are not, nor are a word and a
-/// number (`Top-2`, `Stage-1`).
-fn compound_is_name(word: &str) -> bool {
-    let parts: Vec<&str> = word.split('-').filter(|p| !p.is_empty()).collect();
-    let named_part = parts.iter().any(|p| {
-        let s = shape::shape(p);
-        matches!(s, Shape::Caps | Shape::Mixed | Shape::Alnum) && !is_generic(p)
-    });
-    named_part
-}
-
-/// Whether a word is an ordinary word and a number: `Top-2`, `Stage-1`, `Phase2`.
-fn is_word_and_number(word: &str) -> bool {
-    let letters: String = word.chars().filter(|c| c.is_alphabetic()).collect();
-    let digits_at_end = word
-        .trim_start_matches(|c: char| c.is_alphabetic())
-        .trim_start_matches('-')
-        .chars()
-        .all(|c| c.is_ascii_digit());
-    digits_at_end && letters.chars().skip(1).all(char::is_lowercase)
-}
-
-/// Whether a word is an adjective made from a name (`LLaMA-based`, `GPU-intensive`).
-fn is_adjective(word: &str) -> bool {
-    word.contains('-')
-        && word
-            .rsplit('-')
-            .next()
-            .is_some_and(|last| is_one_of(last, ADJECTIVE_SUFFIXES))
-}
-
-/// Whether a word carries a LaTeX command glued in by text extraction.
-fn is_glue(word: &str) -> bool {
-    word.len() > 6 && {
-        let lower = word.to_ascii_lowercase();
-        LATEX_GLUE
-            .iter()
-            .any(|g| lower.contains(g) && lower.len() > g.len())
-    }
-}
-
-/// Whether `word` is one of `list`, ignoring ASCII case, without allocating.
-fn is_one_of(word: &str, list: &[&str]) -> bool {
-    list.iter().any(|w| w.eq_ignore_ascii_case(word))
-}
-
 /// Marks `proposed` on lexicon mentions whose name the paper introduces as its own.
-fn mark_proposed_known(found: &Found, known: &mut [Mention]) {
+///
+/// `known_keys` holds each mention's name and surface keys, tagged with its index.
+fn mark_proposed_known(found: &Found, known: &mut [Mention], known_keys: &Keys, key: &mut String) {
     for c in &found.candidates {
         if !c.proposed {
             continue;
         }
-        let key = name_key(&c.name);
-        for m in known.iter_mut() {
-            if name_key(&m.surface) == key || name_key(&m.name) == key {
-                m.proposed = true;
-            }
+        for i in known_keys.tags(key_of(&c.name, key)) {
+            known[i].proposed = true;
         }
     }
 }
@@ -973,17 +764,17 @@ fn context_votes(f: &Text<'_>, i: usize, end: usize) -> Votes {
     votes.add(head_votes_before(f, i));
     votes.add(coordination_votes(f, i, end));
     if i > 0 {
-        let prev = f.word(i - 1).to_ascii_lowercase();
-        if typing::is_model_verb(&prev) {
+        let prev = f.word(i - 1);
+        if typing::is_model_verb(prev) {
             votes.add(Votes::one(EntityType::Model, 2.0));
         }
-        if prev == "on" || prev == "across" {
+        if prev.eq_ignore_ascii_case("on") || prev.eq_ignore_ascii_case("across") {
             let start = f.sentence_start(i);
             if (start..i).any(|k| typing::is_dataset_verb(f.word(k))) {
                 votes.add(Votes::one(EntityType::Dataset, 2.0));
             }
         }
-        if prev == "the" || prev == "a" {
+        if prev.eq_ignore_ascii_case("the") || prev.eq_ignore_ascii_case("a") {
             if let Some(kind) = f.head(i.saturating_sub(2)) {
                 votes.add(Votes::one(kind, 1.0));
             }
@@ -998,8 +789,7 @@ fn head_votes_before(f: &Text<'_>, i: usize) -> Votes {
     if i == 0 {
         return Votes::default();
     }
-    let prev = f.word(i - 1).to_ascii_lowercase();
-    if NAMING_VERBS.contains(&prev.as_str()) && i >= 2 {
+    if is_one_of(f.word(i - 1), NAMING_VERBS) && i >= 2 {
         if let Some(kind) = f.head(i - 2) {
             return Votes::one(kind, 3.0);
         }
@@ -1062,11 +852,16 @@ mod tests {
 
     fn found(title: &str, abstract_text: &str) -> Vec<(String, EntityType, bool)> {
         let mut known = Vec::new();
-        let mut out: Vec<(String, EntityType, bool)> =
-            discover(title, abstract_text, &mut known, &|_| None)
-                .into_iter()
-                .map(|m| (m.name, m.kind, m.proposed))
-                .collect();
+        let mut out: Vec<(String, EntityType, bool)> = discover(
+            &mut Workspace::default(),
+            title,
+            abstract_text,
+            &mut known,
+            &|_| None,
+        )
+        .into_iter()
+        .map(|m| (m.name, m.kind, m.proposed))
+        .collect();
         out.sort_by(|a, b| a.0.cmp(&b.0));
         out.dedup();
         out
@@ -1136,7 +931,7 @@ mod tests {
         let mut known = Vec::new();
         let text =
             "we propose a novel Hierarchical Large Language Model (HLLM) architecture. HLLM wins.";
-        let got = discover("", text, &mut known, &|_| None);
+        let got = discover(&mut Workspace::default(), "", text, &mut known, &|_| None);
         let mut surfaces: Vec<&str> = got.iter().map(|m| m.surface.as_str()).collect();
         surfaces.sort();
         assert_eq!(

@@ -1,24 +1,27 @@
-//! Lexicon matching: one pass of two Aho-Corasick automata over each field.
+//! Lexicon matching: one pass of an Aho-Corasick automaton over each field.
 //!
 //! Every surface form of every lexicon entry is expanded into its separator variants
-//! (`Llama 2`, `Llama-2`, `Llama2`) and compiled once into a case-sensitive automaton and an
-//! ASCII-case-insensitive one, according to the entry's [`CaseRule`]. A field is scanned by
-//! both, reporting overlapping matches; a boundary check keeps `BERT` out of `BERTology`
-//! and `RAG` out of `Hyper-RAG` while accepting `BERT-based` and the plural `BERTs`; of the
-//! matches that pass, the leftmost-longest win. (Checking boundaries before choosing the
-//! longest keeps `ImageNet` in "ImageNet classification", where `ImageNet C` fails.)
+//! (`Llama 2`, `Llama-2`, `Llama2`), each matched as written or in any ASCII case according
+//! to the entry's [`CaseRule`]. All are compiled once into one ASCII-case-insensitive
+//! automaton; a match of a case-sensitive pattern is kept only when the text has its exact
+//! bytes. A field is scanned once, reporting overlapping matches; a boundary check keeps
+//! `BERT` out of `BERTology` and `RAG` out of `Hyper-RAG` while accepting `BERT-based` and
+//! the plural `BERTs`; of the matches that pass, the leftmost-longest win. (Checking
+//! boundaries before choosing the longest keeps `ImageNet` in "ImageNet classification",
+//! where `ImageNet C` fails.)
 //!
 //! This module finds only names the lexicon knows; it does not discover new ones.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
+use super::automaton::Patterns;
 use super::lexicon::{CaseRule, Lexicon};
-use super::{EntityType, Field, Mention};
+use super::{EntityType, Field, Mention, Scratch};
 
 /// What a compiled pattern stands for.
 #[derive(Clone, Debug)]
@@ -32,17 +35,29 @@ struct Target {
 #[derive(Clone, Debug)]
 pub struct Extractor {
     targets: Vec<Target>,
-    exact: Option<AhoCorasick>,
-    exact_targets: Vec<usize>,
-    folded: Option<AhoCorasick>,
-    folded_targets: Vec<usize>,
+    /// Every pattern, matched in any ASCII case in one pass; a case-sensitive pattern's
+    /// match is then checked byte for byte.
+    patterns: Option<Patterns>,
+    /// What each pattern id stands for.
+    pattern_info: Vec<PatternInfo>,
+}
+
+/// A compiled pattern's target and case rule.
+#[derive(Clone, Debug)]
+struct PatternInfo {
+    target: usize,
+    /// The pattern as written when it must match in that case, `None` when any ASCII case
+    /// matches.
+    exact: Option<Box<str>>,
 }
 
 /// A candidate match before overlap resolution: byte range and target index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Candidate {
+pub(super) struct Candidate {
     start: usize,
     end: usize,
+    /// Matched by a case-insensitive pattern.
+    folded: bool,
     target: usize,
 }
 
@@ -74,26 +89,68 @@ impl Extractor {
                 }
             }
         }
-        let (exact, exact_targets) = compile(exact, false);
-        let (folded, folded_targets) = compile(folded, true);
+        let (patterns, pattern_info) = compile(exact, folded);
         Extractor {
             targets,
-            exact,
-            exact_targets,
-            folded,
-            folded_targets,
+            patterns,
+            pattern_info,
         }
     }
 
-    /// Finds every lexicon entity named in a paper's title and abstract, title first, each
-    /// field in text order.
+    /// Calls `each` with every lexicon match in `text` (overlapping ones included) that
+    /// passes its case rule: byte range, target, and whether it matched in any case.
+    fn for_each_match(&self, text: &str, mut each: impl FnMut(Range<usize>, usize, bool)) {
+        let Some(patterns) = &self.patterns else {
+            return;
+        };
+        patterns.for_each_match(text, |m, pattern| {
+            let Some(info) = self.pattern_info.get(pattern) else {
+                return;
+            };
+            match &info.exact {
+                Some(exact) if text.as_bytes().get(m.clone()) != Some(exact.as_bytes()) => {}
+                Some(_) => each(m, info.target, false),
+                None => each(m, info.target, true),
+            }
+        });
+    }
+
+    /// Finds every entity named in a paper's title and abstract — the lexicon's and the
+    /// ones discovery finds — title first, each field in text order.
+    ///
+    /// Allocates its working memory afresh; to extract many papers, reuse a [`Scratch`]
+    /// with [`Extractor::extract_with`] (same result).
     ///
     /// # Complexity
     /// O(n + m log m) for n bytes of text and m candidate matches.
     pub fn extract(&self, title: &str, abstract_text: &str) -> Vec<Mention> {
-        let mut out = self.known(title, abstract_text);
+        self.extract_with(&mut Scratch::new(), title, abstract_text)
+    }
+
+    /// [`Extractor::extract`] with reused working memory: the result does not depend on
+    /// what `scratch` was used for before.
+    pub fn extract_with(
+        &self,
+        scratch: &mut Scratch,
+        title: &str,
+        abstract_text: &str,
+    ) -> Vec<Mention> {
+        let mut out = Vec::new();
+        self.extract_field(title, Field::Title, &mut scratch.candidates, &mut out);
+        self.extract_field(
+            abstract_text,
+            Field::Abstract,
+            &mut scratch.candidates,
+            &mut out,
+        );
         let inside = |name: &str| self.kind_inside(name);
-        let mut found = super::discover::discover(title, abstract_text, &mut out, &inside);
+        let mut found = super::discover::discover(
+            &mut scratch.discovery,
+            title,
+            abstract_text,
+            &mut out,
+            &inside,
+        );
         // A discovered name that contains a known one (`Medical mT5`) replaces it there.
         out.retain(|k| {
             !found.iter().any(|d| {
@@ -110,58 +167,62 @@ impl Extractor {
     /// The type of the longest known name (three characters or more) inside `name`,
     /// ignoring word boundaries: `LongLoRA` → method (LoRA), `xLLaMA-100` → model.
     pub fn kind_inside(&self, name: &str) -> Option<EntityType> {
-        let mut best: Option<(usize, EntityType)> = None;
-        for (automaton, targets) in [
-            (&self.exact, &self.exact_targets),
-            (&self.folded, &self.folded_targets),
-        ] {
-            let Some(automaton) = automaton else { continue };
-            for m in automaton.find_overlapping_iter(name) {
-                let len = m.end() - m.start();
-                if len >= 3 && len < name.len() && best.is_none_or(|(l, _)| len > l) {
-                    best = Some((len, self.targets[targets[m.pattern().as_usize()]].kind));
-                }
+        // The longest; of equally long ones, a case-sensitive pattern's first, then a
+        // case-insensitive one's first.
+        let mut best: Option<(usize, bool, EntityType)> = None;
+        self.for_each_match(name, |m, target, folded| {
+            let len = m.len();
+            let better = best.is_none_or(|(l, f, _)| len > l || len == l && f && !folded);
+            if len >= 3 && len < name.len() && better {
+                best = Some((len, folded, self.targets[target].kind));
             }
-        }
-        best.map(|(_, kind)| kind)
+        });
+        best.map(|(_, _, kind)| kind)
     }
 
     /// Only the lexicon's entities, without discovery.
     pub fn known(&self, title: &str, abstract_text: &str) -> Vec<Mention> {
+        let mut candidates = Vec::new();
         let mut out = Vec::new();
-        self.extract_field(title, Field::Title, &mut out);
-        self.extract_field(abstract_text, Field::Abstract, &mut out);
+        self.extract_field(title, Field::Title, &mut candidates, &mut out);
+        self.extract_field(abstract_text, Field::Abstract, &mut candidates, &mut out);
         out
     }
 
-    fn extract_field(&self, text: &str, field: Field, out: &mut Vec<Mention>) {
-        let mut candidates = Vec::new();
-        for (automaton, targets) in [
-            (&self.exact, &self.exact_targets),
-            (&self.folded, &self.folded_targets),
-        ] {
-            let Some(automaton) = automaton else { continue };
-            for m in automaton.find_overlapping_iter(text) {
-                let target = targets[m.pattern().as_usize()];
-                // `BERT_LARGE`: a LaTeX-style subscript variant glues on with `_`.
-                let subscript = text[m.end()..].starts_with('_')
-                    && variant_suffix(self.targets[target].kind, &text[m.end()..]).is_some();
-                if is_bounded(text, m.start(), m.end()) || subscript && starts_word(text, m.start())
-                {
-                    candidates.push(Candidate {
-                        start: m.start(),
-                        end: m.end(),
-                        target,
-                    });
-                }
+    /// The lexicon's matches in one field, appended to `out`; `candidates` is a buffer.
+    fn extract_field(
+        &self,
+        text: &str,
+        field: Field,
+        candidates: &mut Vec<Candidate>,
+        out: &mut Vec<Mention>,
+    ) {
+        candidates.clear();
+        self.for_each_match(text, |m, target, folded| {
+            // `BERT_LARGE`: a LaTeX-style subscript variant glues on with `_`.
+            let subscript = text[m.end..].starts_with('_')
+                && variant_suffix(self.targets[target].kind, &text[m.end..]).is_some();
+            if is_bounded(text, m.start, m.end) || subscript && starts_word(text, m.start) {
+                candidates.push(Candidate {
+                    start: m.start,
+                    end: m.end,
+                    folded,
+                    target,
+                });
             }
-        }
-        // Longest first at each start, then keep what does not overlap an accepted match.
-        candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        });
+        // Longest first at each start (a case-sensitive pattern before a case-insensitive
+        // one of the same span), then keep what does not overlap an accepted match.
+        candidates.sort_by(|a, b| {
+            a.start
+                .cmp(&b.start)
+                .then(b.end.cmp(&a.end))
+                .then(a.folded.cmp(&b.folded))
+        });
         let mut last_end = 0;
         let mut chars_before = 0;
         let mut counted_to = 0;
-        for c in candidates {
+        for &c in candidates.iter() {
             if c.start < last_end {
                 continue;
             }
@@ -243,19 +304,36 @@ fn variant_suffix(kind: EntityType, rest: &str) -> Option<&str> {
     Some(m.as_str())
 }
 
-/// Compiles patterns (sorted, for a deterministic automaton) and maps pattern ids to targets.
-fn compile(patterns: HashMap<String, usize>, fold: bool) -> (Option<AhoCorasick>, Vec<usize>) {
-    let mut patterns: Vec<(String, usize)> = patterns.into_iter().collect();
-    patterns.sort();
-    let ids: Vec<usize> = patterns.iter().map(|(_, t)| *t).collect();
-    let automaton = AhoCorasickBuilder::new()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .ascii_case_insensitive(fold)
-        .build(patterns.iter().map(|(p, _)| p));
+/// Compiles the case-sensitive and case-insensitive patterns (each sorted, for a
+/// deterministic automaton) into one automaton matching in any ASCII case, and says what
+/// each pattern id stands for.
+fn compile(
+    exact: HashMap<String, usize>,
+    folded: HashMap<String, usize>,
+) -> (Option<Patterns>, Vec<PatternInfo>) {
+    let mut exact: Vec<(String, usize)> = exact.into_iter().collect();
+    exact.sort();
+    let mut folded: Vec<(String, usize)> = folded.into_iter().collect();
+    folded.sort();
+    let mut texts = Vec::with_capacity(exact.len() + folded.len());
+    let mut info = Vec::with_capacity(exact.len() + folded.len());
+    for (text, target) in exact {
+        info.push(PatternInfo {
+            target,
+            exact: Some(text.as_str().into()),
+        });
+        texts.push(text);
+    }
+    for (text, target) in folded {
+        info.push(PatternInfo {
+            target,
+            exact: None,
+        });
+        texts.push(text);
+    }
     // Building fails only past internal size limits, far above any lexicon's size;
     // matching nothing is the safe answer then.
-    (automaton.ok(), ids)
+    (Patterns::new(&texts, true), info)
 }
 
 /// Whether a surface form is matched in any case under `rule` (short capitals acronyms
@@ -595,6 +673,35 @@ LoRA\tmethod\tLow-Rank Adaptation\t\t\n";
             vec!["ImageNet"]
         );
         assert_eq!(names(&ex, "results on ImageNet-C."), vec!["ImageNet-C"]);
+    }
+
+    #[test]
+    fn reused_scratch_gives_the_same_mentions() {
+        let ex = Extractor::new(&Lexicon::builtin());
+        let papers = [
+            (
+                "HLLM: A Model",
+                "We propose a Hierarchical Large Language Model (HLLM). HLLM beats GPT-4 on MMLU.",
+            ),
+            ("", ""),
+            (
+                "Zhongjing",
+                "Datasets such as PixelRec and Amazon Reviews, and LRPE with decay.",
+            ),
+            (
+                "HLLM",
+                "Knowledge bases (KBs) and KBs; we use LoRA (Low-Rank Adaptation).",
+            ),
+        ];
+        let mut scratch = Scratch::new();
+        for _ in 0..2 {
+            for (title, abstract_text) in papers {
+                assert_eq!(
+                    ex.extract_with(&mut scratch, title, abstract_text),
+                    ex.extract(title, abstract_text)
+                );
+            }
+        }
     }
 
     #[test]

@@ -7,10 +7,15 @@
 //! This module does not decide paper identity or build the graph.
 
 mod acronym;
+mod automaton;
 mod discover;
 mod entities;
+mod field;
+mod keys;
 mod lexicon;
 mod matcher;
+mod namelike;
+mod scratch;
 mod shape;
 pub(crate) mod typing;
 
@@ -20,6 +25,7 @@ use std::str::FromStr;
 pub use entities::{group_mentions, PaperEntity};
 pub use lexicon::{CaseRule, Lexicon, LexiconEntry, LexiconError};
 pub use matcher::Extractor;
+pub use scratch::Scratch;
 
 /// The kind of a named entity. Entities of different types are never merged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -121,10 +127,24 @@ pub struct Mention {
 /// apart from `CodeT5`.
 pub fn name_key(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
+    push_name_key(name, &mut out);
+    out
+}
+
+/// Appends [`name_key`]`(name)` to `out`, so that a reused buffer spares the allocation.
+pub(crate) fn push_name_key(name: &str, out: &mut String) {
+    if name.is_ascii() {
+        // The common case, byte by byte: the same letters, digits and `+`, lowercased.
+        for b in name.bytes() {
+            if b.is_ascii_alphanumeric() || b == b'+' {
+                out.push(char::from(b.to_ascii_lowercase()));
+            }
+        }
+        return;
+    }
     for c in name.chars() {
         if c.is_alphanumeric() || c == '+' {
             out.extend(c.to_lowercase());
         }
     }
-    out
 }

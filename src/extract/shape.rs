@@ -1,6 +1,6 @@
 //! Tokens and name shapes: what a word looks like, before any context is read.
 //!
-//! [`tokenize`] splits a field into word tokens that keep the inside of names together
+//! [`tokenize_with`] splits a field into word tokens that keep the inside of names together
 //! (`Qwen2.5-7B-Instruct`, `G_{stack}`, `Min-K\%`, `CodeT5+`); [`shape`] classifies a token
 //! (`LangCell` is mixed-case, `LRPE` all capitals, `CodeGen2` letters with digits,
 //! `bipolar-INT` a compound with a capitalised part). [`is_generic`] is the stoplist of
@@ -46,7 +46,72 @@ impl Shape {
     }
 }
 
-/// Splits text into word tokens.
+/// Byte classes: a token's bytes or-ed together describe it at once.
+pub const LOWER: u8 = 1;
+/// An ASCII capital.
+pub const UPPER: u8 = 2;
+/// An ASCII digit.
+pub const DIGIT: u8 = 4;
+/// `-`.
+pub const HYPHEN: u8 = 8;
+/// `_`.
+pub const UNDERSCORE: u8 = 16;
+/// Any byte of a character beyond ASCII.
+pub const NON_ASCII: u8 = 32;
+/// Any other ASCII byte.
+pub const OTHER: u8 = 64;
+const ALNUM: u8 = LOWER | UPPER | DIGIT;
+
+/// The class of every byte value.
+static CLASSES: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'a'..=b'z' => LOWER,
+            b'A'..=b'Z' => UPPER,
+            b'0'..=b'9' => DIGIT,
+            b'-' => HYPHEN,
+            b'_' => UNDERSCORE,
+            0x80..=0xff => NON_ASCII,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// What a token's bytes are: the class of its first byte, and the classes of all the
+/// others or-ed together (`0` for a one-byte token).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ByteClasses {
+    /// Class of the first byte.
+    pub first: u8,
+    /// Classes of the bytes after the first, or-ed.
+    pub rest: u8,
+}
+
+#[cfg(test)]
+impl ByteClasses {
+    /// The classes of `word`'s bytes.
+    pub fn of(word: &str) -> ByteClasses {
+        let b = word.as_bytes();
+        ByteClasses {
+            first: b.first().map_or(0, |&c| CLASSES[usize::from(c)]),
+            rest: b.get(1..).map_or(0, classes),
+        }
+    }
+}
+
+/// The classes of a run of bytes, or-ed.
+fn classes(bytes: &[u8]) -> u8 {
+    bytes
+        .iter()
+        .fold(0, |acc, &b| acc | CLASSES[usize::from(b)])
+}
+
+/// Splits text into word tokens, in order, handing each to `each` with its
+/// [`ByteClasses`], found in the same pass over the bytes.
 ///
 /// A token is a run of letters and digits, joined through `-` and `_` to the next run,
 /// through `.` between digits (`3.5`), through `_{…}` (LaTeX subscripts) and followed by an
@@ -54,68 +119,94 @@ impl Shape {
 ///
 /// # Complexity
 /// O(n) in the length of the text.
-pub fn tokenize(text: &str) -> Vec<Token> {
+pub fn tokenize_with(text: &str, mut each: impl FnMut(Token, ByteClasses)) {
     let bytes = text.as_bytes();
-    let mut tokens = Vec::new();
     let mut i = 0;
-    while i < text.len() {
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        if !c.is_alphanumeric() {
+    while let Some(&b) = bytes.get(i) {
+        // ASCII is decided on the byte; only other characters are decoded.
+        let first = CLASSES[usize::from(b)];
+        let start = i;
+        let mut rest = 0;
+        if first & ALNUM != 0 {
+            i = run_end(text, i + 1, &mut rest);
+        } else if first == NON_ASCII {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
             i += c.len_utf8();
+            if !c.is_alphanumeric() {
+                continue;
+            }
+            // The first character's other bytes.
+            rest = NON_ASCII;
+            i = run_end(text, i, &mut rest);
+        } else {
+            i += 1;
             continue;
         }
-        let start = i;
-        i = run_end(text, i);
         loop {
-            let rest = &bytes[i..];
-            match rest {
-                [b'-' | b'_', next, ..] if starts_alnum(text, i + 1) && *next != b' ' => {
-                    i = run_end(text, i + 1);
+            let tail = &bytes[i..];
+            match tail {
+                [j @ (b'-' | b'_'), next, ..] if starts_alnum(text, i + 1) && *next != b' ' => {
+                    rest |= CLASSES[usize::from(*j)];
+                    i = run_end(text, i + 1, &mut rest);
                 }
                 [b'.', d, ..]
                     if d.is_ascii_digit() && i > start && bytes[i - 1].is_ascii_digit() =>
                 {
-                    i = run_end(text, i + 1);
+                    rest |= OTHER;
+                    i = run_end(text, i + 1, &mut rest);
                 }
-                [b'_', b'{', ..] => match text[i + 2..].find('}') {
-                    Some(close) if close > 0 && close <= 24 => i = i + 2 + close + 1,
+                // The closing brace within 24 bytes (`}` is ASCII: a byte search is exact).
+                [b'_', b'{', ..] => match tail[2..].iter().take(25).position(|&c| c == b'}') {
+                    Some(close) if close > 0 => {
+                        let end = i + 2 + close + 1;
+                        rest |= classes(&bytes[i..end]);
+                        i = end;
+                    }
                     _ => break,
                 },
                 [b'\\', b'%', ..] => {
+                    rest |= OTHER;
                     i += 2;
                     break;
                 }
                 [b'%', ..] | [b'+', ..] => {
+                    rest |= OTHER;
                     i += 1;
                     break;
                 }
                 _ => break,
             }
         }
-        tokens.push(Token { start, end: i });
+        each(Token { start, end: i }, ByteClasses { first, rest });
     }
-    tokens
 }
 
+/// Whether a letter or digit starts at byte `at`.
 fn starts_alnum(text: &str, at: usize) -> bool {
     text[at..].chars().next().is_some_and(char::is_alphanumeric)
 }
 
-fn run_end(text: &str, mut i: usize) -> usize {
+/// The end of the run of letters and digits from byte `i`; or-s the classes of its bytes
+/// into `classes`.
+fn run_end(text: &str, mut i: usize, classes: &mut u8) -> usize {
     let bytes = text.as_bytes();
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_alphanumeric() {
+    while let Some(&b) = bytes.get(i) {
+        let class = CLASSES[usize::from(b)];
+        if class & ALNUM != 0 {
+            *classes |= class;
             i += 1;
-        } else if b < 0x80 {
-            break;
-        } else {
+        } else if class == NON_ASCII {
             match text[i..].chars().next() {
-                Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
+                Some(c) if c.is_alphanumeric() => {
+                    *classes |= NON_ASCII;
+                    i += c.len_utf8();
+                }
                 _ => break,
             }
+        } else {
+            break;
         }
     }
     i
@@ -137,28 +228,54 @@ pub fn singular(word: &str) -> &str {
 /// Classifies a token.
 pub fn shape(word: &str) -> Shape {
     let word = singular(word);
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-    let upper = word.chars().filter(|c| c.is_uppercase()).count();
-    let lower = word.chars().filter(|c| c.is_lowercase()).count();
-    let digits = word.chars().filter(|c| c.is_ascii_digit()).count();
-    let first = word.chars().next().unwrap_or(' ');
+    if word.is_ascii() {
+        shape_ascii(word.as_bytes())
+    } else {
+        shape_chars(word)
+    }
+}
+
+/// [`shape`] of a word already singular, character by character.
+fn shape_chars(word: &str) -> Shape {
+    // One pass over the characters counts what the rules below need.
+    let (mut letters, mut upper, mut lower, mut digits) = (0usize, 0usize, 0usize, 0usize);
+    let mut upper_after_first = false;
+    let mut hyphen = false;
+    let mut chars = word.chars();
+    let first = chars.next().unwrap_or(' ');
+    for (i, c) in std::iter::once(first).chain(chars).enumerate() {
+        if c.is_alphabetic() {
+            letters += 1;
+        }
+        if c.is_uppercase() {
+            upper += 1;
+            upper_after_first |= i > 0;
+        }
+        if c.is_lowercase() {
+            lower += 1;
+        }
+        if c.is_ascii_digit() {
+            digits += 1;
+        }
+        hyphen |= c == '-';
+    }
     if letters == 0 {
         return Shape::Plain;
     }
-    if word.contains('-') {
-        let parts: Vec<&str> = word.split('-').filter(|p| !p.is_empty()).collect();
-        let capitalised = parts
-            .iter()
+    if hyphen {
+        let parts = || word.split('-').filter(|p| !p.is_empty());
+        let capitalised = parts()
             .filter(|p| p.chars().next().is_some_and(char::is_uppercase))
             .count();
-        let caps_part = parts.iter().any(|p| {
+        let caps_part = parts().any(|p| {
             let u = p.chars().filter(|c| c.is_uppercase()).count();
             u >= 2 || (u >= 1 && p.chars().skip(1).any(char::is_uppercase))
         });
+        let n_parts = parts().count();
         if upper == letters && upper >= 2 {
             return Shape::Caps;
         }
-        if caps_part || (capitalised == parts.len() && parts.len() >= 2) {
+        if caps_part || (capitalised == n_parts && n_parts >= 2) {
             return Shape::Compound;
         }
         if digits > 0 && first.is_alphabetic() && upper > 0 {
@@ -169,7 +286,7 @@ pub fn shape(word: &str) -> Shape {
     if upper == letters && upper >= 2 {
         return Shape::Caps;
     }
-    if lower > 0 && word.chars().skip(1).any(char::is_uppercase) {
+    if lower > 0 && upper_after_first {
         return Shape::Mixed;
     }
     if digits > 0 && first.is_alphabetic() && letters >= 2 {
@@ -181,29 +298,90 @@ pub fn shape(word: &str) -> Shape {
     Shape::Plain
 }
 
+/// [`shape`] of an ASCII word (already singular), byte by byte: the same rules, with
+/// `is_ascii_*` standing for the Unicode classes they agree with on ASCII.
+fn shape_ascii(word: &[u8]) -> Shape {
+    let (mut letters, mut upper, mut lower, mut digits) = (0usize, 0usize, 0usize, 0usize);
+    let mut hyphen = false;
+    for &c in word {
+        match c {
+            b'A'..=b'Z' => {
+                letters += 1;
+                upper += 1;
+            }
+            b'a'..=b'z' => {
+                letters += 1;
+                lower += 1;
+            }
+            b'0'..=b'9' => digits += 1,
+            b'-' => hyphen = true,
+            _ => {}
+        }
+    }
+    let first = word.first().copied().unwrap_or(b' ');
+    let upper_after_first = word.iter().skip(1).any(u8::is_ascii_uppercase);
+    if letters == 0 {
+        return Shape::Plain;
+    }
+    if hyphen {
+        let parts = || word.split(|&c| c == b'-').filter(|p| !p.is_empty());
+        let capitalised = parts().filter(|p| p[0].is_ascii_uppercase()).count();
+        let caps_part = parts().any(|p| {
+            let u = p.iter().filter(|c| c.is_ascii_uppercase()).count();
+            u >= 2 || (u >= 1 && p[1..].iter().any(u8::is_ascii_uppercase))
+        });
+        let n_parts = parts().count();
+        if upper == letters && upper >= 2 {
+            return Shape::Caps;
+        }
+        if caps_part || (capitalised == n_parts && n_parts >= 2) {
+            return Shape::Compound;
+        }
+        if digits > 0 && first.is_ascii_alphabetic() && upper > 0 {
+            return Shape::Alnum;
+        }
+        return Shape::Plain;
+    }
+    if upper == letters && upper >= 2 {
+        return Shape::Caps;
+    }
+    if lower > 0 && upper_after_first {
+        return Shape::Mixed;
+    }
+    if digits > 0 && first.is_ascii_alphabetic() && letters >= 2 {
+        return Shape::Alnum;
+    }
+    if first.is_ascii_uppercase() {
+        return Shape::Capitalized;
+    }
+    Shape::Plain
+}
+
 /// Whether a name-shaped word is a generic term, not a named entity: generic acronyms
 /// (LLM, NLP, SFT, VQA), hardware, metrics, file and number formats, organisations,
 /// languages written in capitals, Roman numerals and sizes (`7B`, `FP16`).
 pub fn is_generic(word: &str) -> bool {
     let stem = singular(word);
-    if GENERIC.binary_search(&stem).is_ok() || GENERIC.binary_search(&word).is_ok() {
+    if is_listed_generic(stem) || stem.len() != word.len() && is_listed_generic(word) {
         return true;
     }
-    let upper = stem.to_ascii_uppercase();
+    // Compared in ASCII uppercase, byte by byte (the prefixes are ASCII).
+    let b = stem.as_bytes();
     // Number formats: FP8, BF16, INT4, TF32, FP4, E4M3, W4A16, UINT8.
-    let formats = ["FP", "BF", "INT", "UINT", "TF", "NF", "MX"];
+    let formats: [&[u8]; 7] = [b"FP", b"BF", b"INT", b"UINT", b"TF", b"NF", b"MX"];
     for prefix in formats {
-        if let Some(rest) = upper.strip_prefix(prefix) {
-            if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()) {
-                return true;
-            }
+        if b.len() > prefix.len()
+            && b[..prefix.len()].eq_ignore_ascii_case(prefix)
+            && b[prefix.len()..].iter().all(u8::is_ascii_digit)
+        {
+            return true;
         }
     }
-    if upper.len() >= 4
-        && upper
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == 'W' || c == 'A' || c == 'E' || c == 'M')
-        && upper.chars().filter(|c| c.is_ascii_digit()).count() >= 2
+    if b.len() >= 4
+        && b.iter().all(|c| {
+            c.is_ascii_digit() || matches!(c.to_ascii_uppercase(), b'W' | b'A' | b'E' | b'M')
+        })
+        && b.iter().filter(|c| c.is_ascii_digit()).count() >= 2
     {
         return true;
     }
@@ -218,6 +396,38 @@ pub fn is_generic(word: &str) -> bool {
     }
     false
 }
+
+/// Whether `word` is one of `list`, ignoring ASCII case, without allocating.
+pub fn is_one_of(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// Whether `word` is in [`GENERIC`]: a binary search among the entries with its first byte.
+fn is_listed_generic(word: &str) -> bool {
+    let Some(&first) = word.as_bytes().first() else {
+        return false;
+    };
+    let (from, to) = GENERIC_BY_FIRST_BYTE[usize::from(first)];
+    GENERIC
+        .get(usize::from(from)..usize::from(to))
+        .is_some_and(|entries| entries.binary_search(&word).is_ok())
+}
+
+/// For each first byte, the range of [`GENERIC`] entries starting with it (sorted, they are
+/// contiguous).
+static GENERIC_BY_FIRST_BYTE: [(u16, u16); 256] = {
+    let mut table = [(0u16, 0u16); 256];
+    let mut i = 0;
+    while i < GENERIC.len() {
+        let first = GENERIC[i].as_bytes()[0] as usize;
+        if table[first].1 == 0 {
+            table[first].0 = i as u16;
+        }
+        table[first].1 = i as u16 + 1;
+        i += 1;
+    }
+    table
+};
 
 /// Generic terms, sorted for binary search. Entries are matched exactly (case-sensitive)
 /// against a token or its singular.
@@ -479,10 +689,12 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<&str> {
-        tokenize(text)
-            .into_iter()
-            .map(|t| &text[t.start..t.end])
-            .collect()
+        let mut tokens = Vec::new();
+        tokenize_with(text, |t, classes| {
+            assert_eq!(classes, ByteClasses::of(&text[t.start..t.end]));
+            tokens.push(t);
+        });
+        tokens.into_iter().map(|t| &text[t.start..t.end]).collect()
     }
 
     #[test]
@@ -490,6 +702,11 @@ mod tests {
         let mut sorted = GENERIC.to_vec();
         sorted.sort();
         assert_eq!(sorted, GENERIC);
+        for w in GENERIC {
+            assert!(is_listed_generic(w), "{w}");
+            assert!(!is_listed_generic(&format!("{w}x")), "{w}x");
+        }
+        assert!(!is_listed_generic("") && !is_listed_generic("é") && !is_listed_generic("Zz"));
     }
 
     #[test]
@@ -533,6 +750,30 @@ mod tests {
         assert_eq!(shape("7B"), Shape::Plain);
         assert_eq!(shape("in-context"), Shape::Plain);
         assert!(Shape::Compound.is_strong() && !Shape::Capitalized.is_strong());
+    }
+
+    /// The ASCII path agrees with the general one on every word of up to five characters
+    /// over an alphabet of the classes that matter.
+    #[test]
+    fn ascii_shapes_agree_with_the_general_rules() {
+        let alphabet = ["A", "b", "7", "-", "s", "S", "_", "%"];
+        let mut words = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = words
+                .iter()
+                .flat_map(|w| alphabet.iter().map(move |a| format!("{w}{a}")))
+                .collect();
+            words.extend(longer);
+        }
+        words.sort();
+        words.dedup();
+        for w in &words {
+            let w = singular(w);
+            if !w.is_ascii() {
+                continue;
+            }
+            assert_eq!(shape_ascii(w.as_bytes()), shape_chars(w), "{w:?}");
+        }
     }
 
     #[test]

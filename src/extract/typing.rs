@@ -46,10 +46,15 @@ impl Votes {
 /// The type a head noun announces: `dataset`, `benchmark` → dataset; `model`, `LLM` → model;
 /// `framework`, `algorithm` → method. Case-insensitive; plurals accepted.
 pub fn head_type(word: &str) -> Option<EntityType> {
-    // This runs on every word of every abstract: lowercase into a stack buffer and match
-    // bytes (the compiler turns it into a switch on length and a few comparisons).
     let mut buf = [0u8; 24];
-    match lower_ascii(word, &mut buf)? {
+    head_type_lower(lower_ascii(word, &mut buf)?)
+}
+
+/// [`head_type`] of a word already in ASCII lowercase.
+pub fn head_type_lower(lower: &[u8]) -> Option<EntityType> {
+    // This runs on every word of every abstract: match bytes (the compiler turns it into a
+    // switch on length and a few comparisons).
+    match lower {
         // Datasets, corpora and benchmarks.
         b"benchmark" | b"benchmarks" | b"challenge" | b"challenges" | b"collection"
         | b"collections" | b"corpora" | b"corpus" | b"data" | b"database" | b"databases"
@@ -92,47 +97,54 @@ pub fn lower_ascii<'a>(word: &str, buf: &'a mut [u8; 24]) -> Option<&'a [u8]> {
 }
 
 /// Whether a word introduces a name that follows it: "propose", "introduces", "called".
+#[cfg(test)]
 pub fn is_intro_verb(word: &str) -> bool {
     let mut buf = [0u8; 24];
+    lower_ascii(word, &mut buf).is_some_and(is_intro_verb_lower)
+}
+
+/// [`is_intro_verb`] of a word already in ASCII lowercase.
+pub fn is_intro_verb_lower(lower: &[u8]) -> bool {
     matches!(
-        lower_ascii(word, &mut buf),
-        Some(
-            b"build"
-                | b"builds"
-                | b"construct"
-                | b"constructs"
-                | b"contribute"
-                | b"contributes"
-                | b"create"
-                | b"creates"
-                | b"curate"
-                | b"curates"
-                | b"design"
-                | b"designs"
-                | b"develop"
-                | b"developed"
-                | b"develops"
-                | b"introduce"
-                | b"introduces"
-                | b"present"
-                | b"presents"
-                | b"propose"
-                | b"proposes"
-                | b"release"
-                | b"releases"
-                | b"called"
-                | b"coined"
-                | b"dubbed"
-                | b"named"
-                | b"termed"
-        )
+        lower,
+        b"build"
+            | b"builds"
+            | b"construct"
+            | b"constructs"
+            | b"contribute"
+            | b"contributes"
+            | b"create"
+            | b"creates"
+            | b"curate"
+            | b"curates"
+            | b"design"
+            | b"designs"
+            | b"develop"
+            | b"developed"
+            | b"develops"
+            | b"introduce"
+            | b"introduces"
+            | b"present"
+            | b"presents"
+            | b"propose"
+            | b"proposes"
+            | b"release"
+            | b"releases"
+            | b"called"
+            | b"coined"
+            | b"dubbed"
+            | b"named"
+            | b"termed"
     )
 }
 
 /// Words before a name that announce a dataset: "evaluated on X", "trained on X",
 /// "benchmarks such as X".
 pub fn is_dataset_verb(word: &str) -> bool {
-    let w = word.to_ascii_lowercase();
+    let mut buf = [0u8; 24];
+    let Some(w) = lower_ascii(word, &mut buf) else {
+        return false;
+    };
     [
         "evaluate",
         "evaluated",
@@ -151,12 +163,16 @@ pub fn is_dataset_verb(word: &str) -> bool {
         "performance",
         "benchmarked",
     ]
-    .contains(&w.as_str())
+    .iter()
+    .any(|v| v.as_bytes() == w)
 }
 
 /// Verbs before a name that announce a model: "fine-tune X", "prompting X".
 pub fn is_model_verb(word: &str) -> bool {
-    let w = word.to_ascii_lowercase();
+    let mut buf = [0u8; 24];
+    let Some(w) = lower_ascii(word, &mut buf) else {
+        return false;
+    };
     [
         "fine-tune",
         "fine-tunes",
@@ -171,7 +187,8 @@ pub fn is_model_verb(word: &str) -> bool {
         "querying",
         "query",
     ]
-    .contains(&w.as_str())
+    .iter()
+    .any(|v| v.as_bytes() == w)
 }
 
 /// Type clues in a name's own spelling: a size (`-7B`) makes a model, a year (`-2014`) a

@@ -1,0 +1,309 @@
+//! A field made ready for the discovery rules: its tokens, the lexicon's matches in it and,
+//! decided once per token in a single pass, what each token is — a head noun, a verb that
+//! introduces a name, a name-shaped word, a word inside a lexicon match.
+//!
+//! The buffers live in a [`FieldBuf`] that is reused from paper to paper, so preparing a
+//! field allocates nothing once the buffers have grown. Most tokens are lowercase words; one
+//! look at their bytes settles them without any string work.
+//!
+//! This module classifies tokens and answers questions about their positions; it applies no
+//! discovery rule.
+
+use std::ops::Range;
+
+use super::namelike::is_namelike;
+use super::shape::{
+    tokenize_with, ByteClasses, Token, DIGIT, HYPHEN, LOWER, NON_ASCII, UNDERSCORE, UPPER,
+};
+use super::typing::{head_type_lower, is_intro_verb_lower, lower_ascii};
+use super::{EntityType, Field, Mention};
+
+/// What a token is, decided once when the field is prepared.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// The type the token announces as a head noun ("dataset", "framework", "LLMs").
+    pub head: Option<EntityType>,
+    /// A verb that introduces a name ("propose", "called").
+    pub verb: bool,
+    /// The token looks like a name by itself ([`is_namelike`]).
+    pub namelike: bool,
+    /// The token overlaps a lexicon match.
+    pub covered: bool,
+}
+
+/// The buffers of one field, reused from paper to paper.
+#[derive(Clone, Debug, Default)]
+pub struct FieldBuf {
+    tokens: Vec<Token>,
+    facts: Vec<Facts>,
+    covered: Vec<Range<usize>>,
+    kinds: Vec<EntityType>,
+}
+
+impl FieldBuf {
+    /// Tokenizes `text`, records the lexicon's matches in `field` and classifies every token.
+    ///
+    /// # Complexity
+    /// O(n + k log t) for n bytes, t tokens and k lexicon matches.
+    pub fn prepare<'a>(&'a mut self, field: Field, text: &'a str, known: &[Mention]) -> Text<'a> {
+        self.covered.clear();
+        self.kinds.clear();
+        for m in known.iter().filter(|m| m.field == field) {
+            self.covered
+                .push(m.byte_start..m.byte_start + m.surface.len());
+            self.kinds.push(m.kind);
+        }
+        self.tokens.clear();
+        self.facts.clear();
+        // About one token per seven bytes of prose: one allocation up front, not a series.
+        self.tokens.reserve(text.len() / 6);
+        self.facts.reserve(text.len() / 6);
+        let (tokens, all_facts) = (&mut self.tokens, &mut self.facts);
+        tokenize_with(text, |t, classes| {
+            tokens.push(t);
+            all_facts.push(facts(&text[t.start..t.end], classes));
+        });
+        // Tokens are sorted and disjoint: the ones a match overlaps are a run found by
+        // binary search.
+        for c in &self.covered {
+            let first = self.tokens.partition_point(|t| t.end <= c.start);
+            for (t, f) in self.tokens[first..].iter().zip(&mut self.facts[first..]) {
+                if t.start >= c.end {
+                    break;
+                }
+                f.covered = true;
+            }
+        }
+        Text {
+            field,
+            text,
+            tokens: &self.tokens,
+            facts: &self.facts,
+            covered: &self.covered,
+            kinds: &self.kinds,
+        }
+    }
+}
+
+/// A prepared field: borrowed text, tokens and their facts.
+#[derive(Clone, Copy, Debug)]
+pub struct Text<'a> {
+    /// Which field this is.
+    pub field: Field,
+    /// The field's text.
+    pub text: &'a str,
+    /// Its word tokens, in order.
+    pub tokens: &'a [Token],
+    /// What each token is, in the same order.
+    facts: &'a [Facts],
+    /// Byte ranges the lexicon already matched, in text order.
+    pub covered: &'a [Range<usize>],
+    /// The types of those matches, in the same order.
+    pub kinds: &'a [EntityType],
+}
+
+impl<'a> Text<'a> {
+    /// The type token `i` announces as a head noun.
+    pub fn head(&self, i: usize) -> Option<EntityType> {
+        self.facts[i].head
+    }
+
+    /// Whether token `i` is a verb that introduces a name.
+    pub fn is_verb(&self, i: usize) -> bool {
+        self.facts[i].verb
+    }
+
+    /// Whether token `i` looks like a name by itself.
+    pub fn is_namelike(&self, i: usize) -> bool {
+        self.facts[i].namelike
+    }
+
+    /// Whether token `i` overlaps a lexicon match.
+    pub fn is_token_covered(&self, i: usize) -> bool {
+        self.facts[i].covered
+    }
+
+    /// The text of token `i`.
+    pub fn word(&self, i: usize) -> &'a str {
+        let t = self.tokens[i];
+        &self.text[t.start..t.end]
+    }
+
+    /// Whether a lexicon match overlaps `range`.
+    pub fn is_covered(&self, range: &Range<usize>) -> bool {
+        self.covered
+            .iter()
+            .any(|c| c.start < range.end && range.start < c.end)
+    }
+
+    /// Whether a lexicon match overlaps `range` without lying inside it: a longer name
+    /// (`Medical mT5`) may take over the known name it contains, but not cut one in two.
+    pub fn is_cut(&self, range: &Range<usize>) -> bool {
+        self.covered.iter().any(|c| {
+            c.start < range.end
+                && range.start < c.end
+                && !(range.start <= c.start && c.end <= range.end)
+        })
+    }
+
+    /// The characters between token `i` and token `i + 1`.
+    pub fn gap_after(&self, i: usize) -> &'a str {
+        let end = self.tokens[i].end;
+        let next = self.tokens.get(i + 1).map_or(self.text.len(), |t| t.start);
+        &self.text[end..next]
+    }
+
+    /// Whether token `i` starts a sentence.
+    pub fn starts_sentence(&self, i: usize) -> bool {
+        if i == 0 {
+            return true;
+        }
+        let gap = self.gap_after(i - 1);
+        gap.contains(". ") || gap.contains("? ") || gap.contains("! ") || gap.contains(':')
+    }
+
+    /// Index of the first token of the sentence holding token `i`.
+    pub fn sentence_start(&self, i: usize) -> usize {
+        let mut j = i;
+        while j > 0 && !self.starts_sentence(j) {
+            j -= 1;
+        }
+        j
+    }
+}
+
+/// Classifies one token (all but [`Facts::covered`]) from its text and [`ByteClasses`].
+fn facts(word: &str, classes: ByteClasses) -> Facts {
+    let ByteClasses { first, rest } = classes;
+    let all = first | rest;
+    let b = word.as_bytes();
+    // Head nouns and verbs are plain words of 2 to 13 letters, capitalised at most at the
+    // start, or acronyms in capitals (`LLMs`): anything else needs no lookup.
+    let plain = (2..=13).contains(&b.len())
+        && (rest & !(LOWER | HYPHEN) == 0
+            || match b.split_last() {
+                Some((b's', stem)) => stem.iter().all(u8::is_ascii_uppercase),
+                _ => all == UPPER,
+            });
+    let (head, verb) = if !plain {
+        (None, false)
+    } else if all & UPPER == 0 {
+        // Already in lowercase.
+        (head_type_lower(b), is_intro_verb_lower(b))
+    } else {
+        let mut buf = [0u8; 24];
+        match lower_ascii(word, &mut buf) {
+            Some(lower) => (head_type_lower(lower), is_intro_verb_lower(lower)),
+            None => (None, false),
+        }
+    };
+    // A name needs a capital, and a capital, digit, hyphen or underscore after the first
+    // character: most words are settled here without looking further.
+    let namelike = if all & NON_ASCII != 0 {
+        is_namelike(word)
+    } else if rest & (UPPER | DIGIT | HYPHEN | UNDERSCORE) == 0 || all & UPPER == 0 {
+        false
+    } else {
+        is_namelike(word)
+    };
+    Facts {
+        head,
+        verb,
+        namelike,
+        covered: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::typing::{head_type, is_intro_verb};
+    use super::*;
+
+    /// The one-pass classification agrees with the word-by-word definitions.
+    #[test]
+    fn facts_match_the_definitions() {
+        let words = [
+            "a",
+            "B",
+            "7",
+            "é",
+            "we",
+            "We",
+            "propose",
+            "Proposes",
+            "called",
+            "datasets",
+            "Benchmark",
+            "LLMs",
+            "LLM",
+            "GPUs",
+            "s",
+            "ss",
+            "SS",
+            "Ss",
+            "models-s",
+            "fine-tuning",
+            "LangCell",
+            "LRPE",
+            "CodeGen2",
+            "bipolar-INT",
+            "Zero-Shot",
+            "Top-2",
+            "GPT-4",
+            "LLaMA-based",
+            "Ünï-Cödé",
+            "ÉTUDE",
+            "mT5",
+            "G_{stack}",
+            "Min-K\\%",
+            "CodeT5+",
+            "54.6%",
+            "kaplan2020scaling",
+            "EnglishrightarrowGerman",
+            "frameworks",
+            "architectures",
+            "methodologies",
+            "test-beds",
+            "X",
+            "Qwen2.5-7B-Instruct",
+        ];
+        for w in words {
+            let plain = {
+                let b = w.as_bytes();
+                let stem = b.strip_suffix(b"s").unwrap_or(b);
+                (2..=13).contains(&b.len())
+                    && (b[1..].iter().all(|c| c.is_ascii_lowercase() || *c == b'-')
+                        || stem.iter().all(u8::is_ascii_uppercase))
+            };
+            let want = Facts {
+                head: if plain { head_type(w) } else { None },
+                verb: plain && is_intro_verb(w),
+                namelike: is_namelike(w),
+                covered: false,
+            };
+            assert_eq!(facts(w, ByteClasses::of(w)), want, "{w}");
+        }
+    }
+
+    #[test]
+    fn covered_tokens_are_marked() {
+        let known = [Mention {
+            name: "GPT-4".into(),
+            kind: EntityType::Model,
+            family: None,
+            surface: "GPT-4".into(),
+            field: Field::Abstract,
+            byte_start: 9,
+            char_start: 9,
+            char_len: 5,
+            proposed: false,
+        }];
+        let mut buf = FieldBuf::default();
+        let f = buf.prepare(Field::Abstract, "We query GPT-4 and LRPE.", &known);
+        let covered: Vec<bool> = (0..f.tokens.len()).map(|i| f.is_token_covered(i)).collect();
+        assert_eq!(covered, vec![false, false, true, false, false]);
+        assert!(f.is_namelike(4) && !f.is_namelike(1));
+        let f = buf.prepare(Field::Title, "", &known);
+        assert!(f.tokens.is_empty() && f.covered.is_empty());
+    }
+}

@@ -1,0 +1,29 @@
+//! Working memory for extraction, reused from paper to paper.
+//!
+//! [`Scratch`] holds the buffers one extraction needs (lexicon candidates, tokens and their
+//! facts, name keys, occurrences). [`super::Extractor::extract_with`] clears and refills
+//! them, so that after the first few papers extraction allocates little beyond its output.
+//! Keep one per thread (for instance with rayon's `map_init`); nothing carries over from one
+//! paper to the next.
+//!
+//! This module only owns the buffers; the matcher and the discovery rules use them.
+
+use super::discover::Workspace;
+use super::matcher::Candidate;
+
+/// Reusable buffers for [`super::Extractor::extract_with`]. Cheap to create; create one per
+/// thread and reuse it.
+#[derive(Clone, Debug, Default)]
+pub struct Scratch {
+    /// Lexicon matches of one field before overlap resolution.
+    pub(super) candidates: Vec<Candidate>,
+    /// Discovery's buffers.
+    pub(super) discovery: Workspace,
+}
+
+impl Scratch {
+    /// Empty buffers; they grow to fit the papers seen.
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+}
