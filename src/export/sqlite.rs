@@ -29,7 +29,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use super::atomic::TempTarget;
 use super::ExportError;
 use crate::extract::{name_key, EntityType, Mention};
-use crate::graph::algo::pmi;
+use crate::graph::algo::{self, pmi};
 use crate::graph::{Edge, EvidenceOf, EvidenceRecord, KnowledgeGraph, Node};
 use crate::ingest::{Provenance, Record};
 
@@ -37,8 +37,9 @@ use crate::ingest::{Provenance, Record};
 /// [`SCHEMA`] that older readers would misread.
 ///
 /// Version 2 added typed relations, evidence, PMI and alias keys; version 3 the full-text
-/// index `papers_fts`, the views and the ranking indexes.
-pub const SCHEMA_VERSION: i32 = 3;
+/// index `papers_fts`, the views and the ranking indexes; version 4 `entities.degree` and
+/// `entities.pagerank`, computed by the build so that rankings need no graph in memory.
+pub const SCHEMA_VERSION: i32 = 4;
 
 /// The value of the `format` key in the `meta` table of every paperkg database.
 const FORMAT: &str = "paperkg";
@@ -53,7 +54,8 @@ const FORMAT: &str = "paperkg";
 ///   order, from 1). `family` is the family's canonical name; `parent_id` the family's
 ///   entity of the same type. `paper_count` counts distinct papers, `mention_count`
 ///   mentions; both are 0 for a family that no paper names but a variant's lexicon entry
-///   does.
+///   does. `degree` counts the distinct entities it has a relation with, `pagerank` is its
+///   PageRank over the entity relations (weighted by support, damping 0.85).
 /// * `aliases`: every surface form seen for an entity, plus its canonical name; `key` is
 ///   the folded form (`name_key`: lowercase letters, digits and `+`) used to resolve names.
 /// * `mentions`: every occurrence of an entity in a paper's title or abstract, with
@@ -111,6 +113,8 @@ CREATE TABLE entities (
     parent_id     INTEGER REFERENCES entities(id) DEFERRABLE INITIALLY DEFERRED,
     paper_count   INTEGER NOT NULL,
     mention_count INTEGER NOT NULL,
+    degree        INTEGER NOT NULL,
+    pagerank      REAL NOT NULL,
     UNIQUE (name, type)
 );
 CREATE TABLE aliases (
@@ -183,6 +187,8 @@ CREATE INDEX papers_arxiv ON papers(arxiv_id);
 CREATE INDEX entities_type_papers ON entities(type, paper_count DESC);
 CREATE INDEX entities_papers ON entities(paper_count DESC, mention_count DESC);
 CREATE INDEX edges_relation ON edges(relation, support DESC);
+CREATE INDEX entities_degree ON entities(degree DESC);
+CREATE INDEX entities_pagerank ON entities(pagerank DESC);
 CREATE VIEW entity_papers AS
 SELECT e.id AS entity_id, e.name AS entity, e.type AS entity_type, pe.relation,
        pe.count AS mentions, p.id AS paper_id, p.arxiv_id, p.title, p.update_date
@@ -326,6 +332,89 @@ pub struct SqliteWriter {
     conn: Connection,
     tmp: TempTarget,
     options: WriterOptions,
+}
+
+/// One `edges` row: source and target ordinals, relation, support, sentences, PMI.
+type LinkRow = (usize, usize, &'static str, usize, usize, Option<f64>);
+
+/// The `paper_entities` and `edges` rows of a finished graph, sorted by primary key.
+struct EdgeRows {
+    /// (paper ordinal, entity ordinal, relation, count).
+    papers: Vec<(usize, usize, &'static str, usize)>,
+    links: Vec<LinkRow>,
+}
+
+impl EdgeRows {
+    fn collect(graph: &KnowledgeGraph) -> EdgeRows {
+        let node_papers = |ix| match &graph.graph[ix] {
+            Node::Paper(_) => 0,
+            Node::Entity(e) => e.papers,
+        };
+        let ordinal = |ix| match &graph.graph[ix] {
+            Node::Paper(p) => p.ordinal,
+            Node::Entity(e) => e.ordinal,
+        };
+        let total = graph.paper_count();
+        let mut papers = Vec::new();
+        let mut links: Vec<LinkRow> = Vec::new();
+        for edge in graph.graph.raw_edges() {
+            let (s, t) = (edge.source(), edge.target());
+            let (a, b) = (ordinal(s), ordinal(t));
+            match edge.weight {
+                Edge::PaperToEntity { relation, count } => {
+                    papers.push((a, b, relation.as_str(), count))
+                }
+                Edge::EntityToEntity {
+                    relation,
+                    support,
+                    sentences,
+                } => {
+                    let directed = relation.is_directed();
+                    let (a, b) = if directed {
+                        (a, b)
+                    } else {
+                        (a.min(b), a.max(b))
+                    };
+                    let pmi = if directed {
+                        None
+                    } else {
+                        pmi(support, node_papers(s), node_papers(t), total)
+                    };
+                    links.push((a, b, relation.as_str(), support, sentences, pmi));
+                }
+            }
+        }
+        papers.sort_unstable();
+        links.sort_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)));
+        EdgeRows { papers, links }
+    }
+}
+
+/// `entities.degree` and `entities.pagerank`, indexed by entity ordinal − 1, computed from
+/// the sorted `edges` rows exactly as the explore commands would over the loaded graph.
+struct EntityRanks {
+    degree: Vec<usize>,
+    pagerank: Vec<f64>,
+}
+
+impl EntityRanks {
+    fn of(entities: usize, links: &[LinkRow]) -> EntityRanks {
+        let index = |ordinal: usize| ordinal.saturating_sub(1);
+        let weighted: Vec<(usize, usize, usize)> = links
+            .iter()
+            .map(|l| (index(l.0), index(l.1), l.3))
+            .collect();
+        let pairs: Vec<(usize, usize)> = weighted.iter().map(|&(a, b, _)| (a, b)).collect();
+        EntityRanks {
+            degree: algo::degrees_of(entities, &pairs),
+            pagerank: algo::pagerank_of(
+                entities,
+                &weighted,
+                algo::PAGERANK_DAMPING,
+                algo::PAGERANK_ITERATIONS,
+            ),
+        }
+    }
 }
 
 impl SqliteWriter {
@@ -499,8 +588,10 @@ impl SqliteWriter {
     /// (sorts) and the full-text index, linear in the text.
     pub fn finish(self, graph: &KnowledgeGraph, info: &BuildInfo) -> Result<Finished, ExportError> {
         let sql = |e| self.sql_err(e);
-        self.write_entities(graph).map_err(sql)?;
-        self.write_edges(graph).map_err(sql)?;
+        let edges = EdgeRows::collect(graph);
+        let ranks = EntityRanks::of(graph.entity_count(), &edges.links);
+        self.write_entities(graph, &ranks).map_err(sql)?;
+        self.write_edges(&edges).map_err(sql)?;
         self.write_meta(graph, info).map_err(sql)?;
         let (_, indexes, full_text) = schema_parts();
         self.conn.execute_batch(indexes).map_err(sql)?;
@@ -528,10 +619,10 @@ impl SqliteWriter {
         })
     }
 
-    fn write_entities(&self, graph: &KnowledgeGraph) -> rusqlite::Result<()> {
+    fn write_entities(&self, graph: &KnowledgeGraph, ranks: &EntityRanks) -> rusqlite::Result<()> {
         let mut ins_entity = self.conn.prepare_cached(
             "INSERT INTO entities (id, name, type, family, parent_id, paper_count, \
-             mention_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             mention_count, degree, pagerank) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
         let mut ins_alias = self
             .conn
@@ -554,6 +645,8 @@ impl SqliteWriter {
                 parent.map(int),
                 int(e.papers),
                 int(e.mentions),
+                int(ranks.degree.get(e.ordinal - 1).copied().unwrap_or(0)),
+                ranks.pagerank.get(e.ordinal - 1).copied().unwrap_or(0.0),
             ])?;
             let aliases: BTreeSet<&str> = e
                 .aliases
@@ -568,61 +661,19 @@ impl SqliteWriter {
         Ok(())
     }
 
-    fn write_edges(&self, graph: &KnowledgeGraph) -> rusqlite::Result<()> {
-        let node_papers = |ix| match &graph.graph[ix] {
-            Node::Paper(_) => 0,
-            Node::Entity(e) => e.papers,
-        };
-        let ordinal = |ix| match &graph.graph[ix] {
-            Node::Paper(p) => p.ordinal,
-            Node::Entity(e) => e.ordinal,
-        };
-        let total = graph.paper_count();
-        let mut papers: Vec<(usize, usize, &str, usize)> = Vec::new();
-        // (source, target, relation, support, sentences, pmi)
-        type Row<'a> = (usize, usize, &'a str, usize, usize, Option<f64>);
-        let mut links: Vec<Row> = Vec::new();
-        for edge in graph.graph.raw_edges() {
-            let (s, t) = (edge.source(), edge.target());
-            let (a, b) = (ordinal(s), ordinal(t));
-            match edge.weight {
-                Edge::PaperToEntity { relation, count } => {
-                    papers.push((a, b, relation.as_str(), count))
-                }
-                Edge::EntityToEntity {
-                    relation,
-                    support,
-                    sentences,
-                } => {
-                    let directed = relation.is_directed();
-                    let (a, b) = if directed {
-                        (a, b)
-                    } else {
-                        (a.min(b), a.max(b))
-                    };
-                    let pmi = if directed {
-                        None
-                    } else {
-                        pmi(support, node_papers(s), node_papers(t), total)
-                    };
-                    links.push((a, b, relation.as_str(), support, sentences, pmi));
-                }
-            }
-        }
-        papers.sort_unstable();
-        links.sort_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)));
+    fn write_edges(&self, rows: &EdgeRows) -> rusqlite::Result<()> {
         let mut ins = self.conn.prepare_cached(
             "INSERT INTO paper_entities (paper_id, entity_id, relation, count) \
              VALUES (?1, ?2, ?3, ?4)",
         )?;
-        for (p, e, relation, count) in papers {
+        for &(p, e, relation, count) in &rows.papers {
             ins.execute(params![int(p), int(e), relation, int(count)])?;
         }
         let mut ins = self.conn.prepare_cached(
             "INSERT INTO edges (source_id, target_id, relation, support, sentences, pmi) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        for (a, b, relation, support, sentences, pmi) in links {
+        for &(a, b, relation, support, sentences, pmi) in &rows.links {
             ins.execute(params![
                 int(a),
                 int(b),

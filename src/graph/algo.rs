@@ -66,6 +66,11 @@ impl LinkInfo {
 /// Entities and their relations, loaded for exploring.
 pub type EntityGraph = DiGraph<EntityInfo, LinkInfo>;
 
+/// PageRank's damping factor, as stored in `entities.pagerank` and used by `paperkg top`.
+pub const PAGERANK_DAMPING: f64 = 0.85;
+/// PageRank's iteration cap (it stops earlier once the ranks settle).
+pub const PAGERANK_ITERATIONS: usize = 100;
+
 /// Pointwise mutual information of two entities, in bits:
 /// `log2(P(a, b) / (P(a) P(b)))` with probabilities over `total` papers, i.e.
 /// `log2(joint · total / (a · b))`. Positive when they share more papers than chance
@@ -121,16 +126,34 @@ pub fn degree(g: &EntityGraph, node: NodeIndex) -> usize {
 /// # Complexity
 /// O(k · (V + E)) for k iterations.
 pub fn pagerank(g: &EntityGraph, damping: f64, iterations: usize) -> Vec<f64> {
-    let n = g.node_count();
+    let edges: Vec<(usize, usize, usize)> = g
+        .raw_edges()
+        .iter()
+        .map(|e| (e.source().index(), e.target().index(), e.weight.support))
+        .collect();
+    pagerank_of(g.node_count(), &edges, damping, iterations)
+}
+
+/// [`pagerank`] over `n` nodes numbered from 0 and `edges` given as `(a, b, support)`, in
+/// the order the sums are taken. The build computes it this way, without a petgraph.
+pub fn pagerank_of(
+    n: usize,
+    edges: &[(usize, usize, usize)],
+    damping: f64,
+    iterations: usize,
+) -> Vec<f64> {
     if n == 0 {
         return Vec::new();
     }
     let damping = damping.clamp(0.0, 1.0);
     let mut out_weight = vec![0.0f64; n];
-    for e in g.raw_edges() {
-        let w = e.weight.support.max(1) as f64;
-        out_weight[e.source().index()] += w;
-        out_weight[e.target().index()] += w;
+    for &(a, b, support) in edges {
+        if a >= n || b >= n {
+            continue;
+        }
+        let w = support.max(1) as f64;
+        out_weight[a] += w;
+        out_weight[b] += w;
     }
     let mut rank = vec![1.0 / n as f64; n];
     let mut next = vec![0.0f64; n];
@@ -141,9 +164,11 @@ pub fn pagerank(g: &EntityGraph, damping: f64, iterations: usize) -> Vec<f64> {
             .sum();
         let base = (1.0 - damping) / n as f64 + damping * dangling / n as f64;
         next.iter_mut().for_each(|x| *x = base);
-        for e in g.raw_edges() {
-            let (a, b) = (e.source().index(), e.target().index());
-            let w = e.weight.support.max(1) as f64;
+        for &(a, b, support) in edges {
+            if a >= n || b >= n {
+                continue;
+            }
+            let w = support.max(1) as f64;
             next[b] += damping * rank[a] * w / out_weight[a];
             next[a] += damping * rank[b] * w / out_weight[b];
         }
@@ -154,6 +179,25 @@ pub fn pagerank(g: &EntityGraph, damping: f64, iterations: usize) -> Vec<f64> {
         }
     }
     rank
+}
+
+/// The number of distinct other nodes each of `n` nodes (numbered from 0) is linked to
+/// by `edges`, in either direction: [`degree`] for every node at once.
+pub fn degrees_of(n: usize, edges: &[(usize, usize)]) -> Vec<usize> {
+    let mut pairs: Vec<(usize, usize)> = Vec::with_capacity(edges.len() * 2);
+    for &(a, b) in edges {
+        if a != b && a < n && b < n {
+            pairs.push((a, b));
+            pairs.push((b, a));
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut out = vec![0usize; n];
+    for (a, _) in pairs {
+        out[a] += 1;
+    }
+    out
 }
 
 /// An entity reached from the start of a [`neighborhood`] search.

@@ -11,21 +11,19 @@
 //!
 //! Each function resolves names through [`Store::resolve`] (so an unknown name is a
 //! [`StoreError::UnknownName`] with suggestions) and returns plain data; the command-line
-//! layer formats it. The ones that need the whole graph ([`neighbors`], [`path`], [`top`])
-//! load it with [`Store::load_graph`]; the others use indexed queries only.
+//! layer formats it. None loads the whole graph: [`neighbors`] and [`path`] load the part
+//! they search ([`Store::ball`], [`Store::connecting`]), [`top`] reads the degree and
+//! PageRank the build stored; the others use indexed queries only.
 
+use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
 use super::resolve::Resolved;
+use super::subgraph::Follow;
 use super::{EntityRow, EvidenceText, LinkRow, PaperRef, Store, StoreError};
 use crate::extract::EntityType;
 use crate::graph::algo::{self, EntityInfo, LinkInfo};
 use crate::graph::{EntityRelation, PaperRelation};
-
-/// PageRank damping factor.
-const DAMPING: f64 = 0.85;
-/// PageRank iterations (it stops earlier once converged).
-const ITERATIONS: usize = 100;
 
 /// An entity in a listing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -201,7 +199,8 @@ pub struct NeighborsReport {
 /// The entities within `query.depth` hops of the entity named `name`.
 ///
 /// # Complexity
-/// Loading the graph, O(V + E); the search, O(V + E) within the depth.
+/// Loads only that neighbourhood ([`Store::ball`]): one indexed query per entity closer
+/// than the depth; the search is linear in what was loaded.
 pub fn neighbors(
     store: &Store,
     name: &str,
@@ -209,14 +208,19 @@ pub fn neighbors(
     query: &NeighborQuery,
 ) -> Result<NeighborsReport, StoreError> {
     let start = store.resolve(name, kind)?.entity;
-    let loaded = store.load_graph()?;
+    let depth = query.depth.max(1);
+    let follow = Follow {
+        relation: query.relation,
+        sentences_only: false,
+    };
+    let loaded = store.ball(start.id, depth, follow)?;
     let g = &loaded.graph;
     let Some(node) = loaded.node(start.id) else {
         return Err(missing(store, start.id));
     };
     let relation = query.relation;
     let follow = move |l: &LinkInfo| relation.is_none_or(|r| l.relation == r);
-    let found: Vec<Neighbor> = algo::neighborhood(g, node, query.depth.max(1), &follow)
+    let found: Vec<Neighbor> = algo::neighborhood(g, node, depth, &follow)
         .into_iter()
         .filter(|r| query.kind.is_none_or(|k| g[r.node].kind == k))
         .map(|r| {
@@ -298,8 +302,9 @@ pub struct PathReport {
 /// every relation; among equally short paths, the strongest (see [`algo::shortest_path`]).
 ///
 /// # Complexity
-/// Loading the graph, O(V + E); two breadth-first searches at most, O(V + E); one evidence
-/// look-up per hop.
+/// Loads only what a bidirectional search between the two follows
+/// ([`Store::connecting`]), twice at most (sentence-backed relations first); then one
+/// evidence look-up per hop.
 pub fn path(
     store: &Store,
     a: &str,
@@ -308,16 +313,31 @@ pub fn path(
 ) -> Result<PathReport, StoreError> {
     let from = store.resolve(a, kind)?.entity;
     let to = store.resolve(b, kind)?.entity;
-    let loaded = store.load_graph()?;
-    let g = &loaded.graph;
-    let (Some(s), Some(t)) = (loaded.node(from.id), loaded.node(to.id)) else {
-        return Err(missing(store, from.id));
-    };
     let mut sentence_evidence = true;
-    let hops = algo::shortest_path(g, s, t, &|l| l.sentences > 0).or_else(|| {
-        sentence_evidence = false;
+    let sentences = Follow {
+        relation: None,
+        sentences_only: true,
+    };
+    let loaded = match store.connecting(from.id, to.id, sentences)? {
+        Some(part) => part,
+        None => {
+            sentence_evidence = false;
+            store
+                .connecting(from.id, to.id, Follow::default())?
+                .unwrap_or_default()
+        }
+    };
+    let g = &loaded.graph;
+    let (s, t) = match (loaded.node(from.id), loaded.node(to.id)) {
+        (Some(s), Some(t)) => (s, t),
+        // Not connected at all: an empty part holds neither end.
+        _ => (NodeIndex::end(), NodeIndex::end()),
+    };
+    let hops = if sentence_evidence {
+        algo::shortest_path(g, s, t, &|l| l.sentences > 0)
+    } else {
         algo::shortest_path(g, s, t, &|_| true)
-    });
+    };
     let connected = hops.is_some();
     let mut out = Vec::new();
     for hop in hops.unwrap_or_default() {
@@ -423,43 +443,35 @@ pub struct TopRow {
     pub pagerank: f64,
 }
 
-/// The `limit` top entities (of type `kind`, if given) by `by`; ties by papers, then name.
+/// The `limit` top entities (of type `kind`, if given) by `by`; ties by papers, then name,
+/// then id. Degree and PageRank are computed by the build (`entities.degree`,
+/// `entities.pagerank`), so no graph is loaded.
 ///
 /// # Complexity
-/// Loading the graph, O(V + E); PageRank, O(k · (V + E)); sorting, O(V log V).
+/// One index scan of `limit` rows (plus the entities tied with the last one).
 pub fn top(
     store: &Store,
     kind: Option<EntityType>,
     by: TopBy,
     limit: usize,
 ) -> Result<Vec<TopRow>, StoreError> {
-    let loaded = store.load_graph()?;
-    let g = &loaded.graph;
-    let ranks = algo::pagerank(g, DAMPING, ITERATIONS);
-    let mut rows: Vec<TopRow> = g
-        .node_indices()
-        .filter(|&n| kind.is_none_or(|k| g[n].kind == k))
-        .map(|n| TopRow {
-            rank: 0,
-            entity: EntitySummary::from(&g[n]),
-            degree: algo::degree(g, n),
-            pagerank: ranks.get(n.index()).copied().unwrap_or(0.0),
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        let primary = match by {
-            TopBy::Papers => b.entity.papers.cmp(&a.entity.papers),
-            TopBy::Degree => b.degree.cmp(&a.degree),
-            TopBy::PageRank => b.pagerank.total_cmp(&a.pagerank),
-        };
-        primary
-            .then(b.entity.papers.cmp(&a.entity.papers))
-            .then(a.entity.name.cmp(&b.entity.name))
-            .then(a.entity.id.cmp(&b.entity.id))
-    });
-    rows.truncate(limit);
-    for (i, r) in rows.iter_mut().enumerate() {
-        r.rank = i + 1;
+    let order = match by {
+        TopBy::Papers => "e.paper_count DESC, e.name, e.id",
+        TopBy::Degree => "e.degree DESC, e.paper_count DESC, e.name, e.id",
+        TopBy::PageRank => "e.pagerank DESC, e.paper_count DESC, e.name, e.id",
+    };
+    let mut rows = Vec::new();
+    for (i, (entity, degree, pagerank)) in store
+        .ranked_entities(kind, order, limit)?
+        .into_iter()
+        .enumerate()
+    {
+        rows.push(TopRow {
+            rank: i + 1,
+            entity: EntitySummary::from(&entity),
+            degree,
+            pagerank,
+        });
     }
     Ok(rows)
 }

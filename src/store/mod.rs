@@ -17,6 +17,7 @@ pub mod explore;
 pub mod export;
 pub mod resolve;
 pub mod sql;
+pub mod subgraph;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -488,6 +489,39 @@ impl Store {
     }
 
     /// Every entity, by id.
+    /// The first `limit` entities (of type `kind`, if given) in `order`, an `ORDER BY`
+    /// clause over `entities e` chosen by the caller from fixed texts, each with its
+    /// precomputed degree and PageRank.
+    pub fn ranked_entities(
+        &self,
+        kind: Option<EntityType>,
+        order: &'static str,
+        limit: usize,
+    ) -> Result<Vec<(EntityRow, usize, f64)>, StoreError> {
+        let filter = if kind.is_some() {
+            "WHERE e.type = ?1"
+        } else {
+            "WHERE ?1 IS NULL"
+        };
+        let sql = format!(
+            "SELECT {ENTITY_COLUMNS}, e.degree, e.pagerank FROM entities e {filter} \
+             ORDER BY {order} LIMIT ?2"
+        );
+        self.rows(
+            &sql,
+            params![kind.map(|k| k.as_str()), limit_param(limit)],
+            |r| {
+                let entity = match entity_row(r)? {
+                    Ok(e) => e,
+                    Err(reason) => return Ok(Err(reason)),
+                };
+                let degree = size(r.get(7)?);
+                let pagerank: f64 = r.get(8)?;
+                Ok(Ok((entity, degree, pagerank)))
+            },
+        )
+    }
+
     pub fn all_entities(&self) -> Result<Vec<EntityRow>, StoreError> {
         let sql = format!("SELECT {ENTITY_COLUMNS} FROM entities e ORDER BY e.id");
         self.rows(&sql, [], entity_row)
@@ -628,6 +662,8 @@ fn one_line(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::build::{build, bundled_samples, BuildConfig, Silent};
+    use crate::graph::algo::{self, LinkInfo};
+    use crate::store::subgraph::Follow;
     use crate::{Extractor, Lexicon};
 
     /// The query plan lines of every SQL text `store` has run that read a whole table
@@ -660,17 +696,121 @@ mod tests {
         scans
     }
 
-    #[test]
-    fn lookups_of_the_explore_commands_use_indexes() {
+    /// The bundled sample, built into a temporary folder.
+    fn bundled() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
         let config = BuildConfig::new(vec![bundled_samples()], dir.path().to_path_buf());
         build(&config, &Extractor::new(&Lexicon::builtin()), &mut Silent).unwrap();
         let store = Store::open(&dir.path().join("kg.sqlite")).unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn stored_degree_and_pagerank_equal_those_of_the_loaded_graph() {
+        let (_dir, store) = bundled();
+        let loaded = store.load_graph().unwrap();
+        let g = &loaded.graph;
+        let ranks = algo::pagerank(g, algo::PAGERANK_DAMPING, algo::PAGERANK_ITERATIONS);
+        let stored = store.ranked_entities(None, "e.id", usize::MAX).unwrap();
+        assert_eq!(stored.len(), g.node_count());
+        for (entity, degree, pagerank) in stored {
+            let node = loaded.node(entity.id).unwrap();
+            assert_eq!(degree, algo::degree(g, node), "{}", entity.name);
+            assert!(
+                (pagerank - ranks[node.index()]).abs() < 1e-12,
+                "{}: {pagerank} vs {}",
+                entity.name,
+                ranks[node.index()]
+            );
+        }
+    }
+
+    #[test]
+    fn a_loaded_part_answers_like_the_whole_graph() {
+        let (_dir, store) = bundled();
+        let whole = store.load_graph().unwrap();
+        let g = &whole.graph;
+        let names = [
+            "LoRA", "LLaMA", "MMLU", "GPT-4", "C-Eval", "RLHF", "BERT", "GSM8K",
+        ];
+        let ids: Vec<i64> = names
+            .iter()
+            .map(|n| store.resolve(n, None).unwrap().entity.id)
+            .collect();
+        for &id in &ids {
+            for depth in 1..=2 {
+                let part = store.ball(id, depth, Follow::default()).unwrap();
+                let whole_found: Vec<(i64, usize, i64)> =
+                    algo::neighborhood(g, whole.node(id).unwrap(), depth, &|_| true)
+                        .into_iter()
+                        .map(|r| (g[r.node].id, r.depth, g[r.via].id))
+                        .collect();
+                let pg = &part.graph;
+                let part_found: Vec<(i64, usize, i64)> =
+                    algo::neighborhood(pg, part.node(id).unwrap(), depth, &|_| true)
+                        .into_iter()
+                        .map(|r| (pg[r.node].id, r.depth, pg[r.via].id))
+                        .collect();
+                assert_eq!(part_found, whole_found, "entity {id}, depth {depth}");
+            }
+        }
+        for &a in &ids {
+            for &b in &ids {
+                for sentences_only in [true, false] {
+                    let follow = |l: &LinkInfo| !sentences_only || l.sentences > 0;
+                    let hops = |lg: &LoadedGraph| -> Option<Vec<(i64, i64)>> {
+                        let (s, t) = (lg.node(a)?, lg.node(b)?);
+                        let path = algo::shortest_path(&lg.graph, s, t, &follow)?;
+                        Some(
+                            path.iter()
+                                .map(|h| (lg.graph[h.from].id, lg.graph[h.to].id))
+                                .collect(),
+                        )
+                    };
+                    let part = store
+                        .connecting(
+                            a,
+                            b,
+                            Follow {
+                                relation: None,
+                                sentences_only,
+                            },
+                        )
+                        .unwrap();
+                    let expected = hops(&whole);
+                    match part {
+                        Some(p) => assert_eq!(hops(&p), expected, "{a} → {b}"),
+                        None => assert_eq!(expected, None, "{a} → {b}"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lookups_of_the_explore_commands_use_indexes() {
+        let (_dir, store) = bundled();
         explore::show(&store, "lora", None, 10).unwrap();
         explore::show(&store, "Llama-2", None, 10).unwrap();
         explore::related(&store, "MMLU", None, 1, 10).unwrap();
         explore::papers(&store, "GPT-4", None, None, 10).unwrap();
         explore::explain(&store, "LoRA", "LLaMA", None, 10).unwrap();
+        explore::path(&store, "LoRA", "GPT-4", None).unwrap();
+        let query = explore::NeighborQuery {
+            depth: 2,
+            kind: None,
+            relation: None,
+            limit: 20,
+        };
+        explore::neighbors(&store, "MMLU", None, &query).unwrap();
+        for by in [
+            explore::TopBy::Papers,
+            explore::TopBy::Degree,
+            explore::TopBy::PageRank,
+        ] {
+            explore::top(&store, None, by, 10).unwrap();
+            explore::top(&store, Some(EntityType::Dataset), by, 10).unwrap();
+        }
         let scans = full_scans(&store);
         assert!(scans.is_empty(), "full table scans:\n{}", scans.join("\n"));
     }

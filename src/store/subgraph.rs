@@ -1,0 +1,194 @@
+//! Loads only the part of the entity graph a query needs, through the indexes, so that
+//! `neighbors` and `path` answer in time proportional to what they look at rather than to
+//! the whole database (a million papers give millions of relations).
+//!
+//! [`Store::ball`] loads every entity within N hops of one and the relations followed to
+//! reach them; [`Store::connecting`] runs a bidirectional breadth-first search between two
+//! entities and loads the relations it followed, which include every shortest path
+//! between them. Both assemble a [`LoadedGraph`] with nodes in entity id order and edges in
+//! `(source, target, relation)` order, the order [`Store::load_graph`] uses, so the graph
+//! algorithms of `graph::algo` give the same answers on the part as on the whole.
+//!
+//! This module does not rank or explain anything; `explore.rs` does, on what it loads.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use rusqlite::params;
+
+use super::{entity_row, size, LoadedGraph, Store, StoreError};
+use crate::graph::algo::{EntityInfo, LinkInfo};
+use crate::graph::EntityRelation;
+
+/// An entity → entity relation by ids, as stored.
+type EdgeKey = (i64, i64, &'static str);
+
+/// Entities fetched per `IN (…)` query when assembling a part of the graph.
+const ENTITY_CHUNK: usize = 500;
+
+/// Which relations a search may follow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Follow {
+    /// Only this relation; every relation when `None`.
+    pub relation: Option<EntityRelation>,
+    /// Only relations with a sentence naming both ends (`edges.sentences > 0`).
+    pub sentences_only: bool,
+}
+
+impl Store {
+    /// Every relation of entity `id` that `follow` allows, in both directions.
+    fn incident(&self, id: i64, follow: Follow) -> Result<Vec<(EdgeKey, LinkInfo)>, StoreError> {
+        let sql = "SELECT source_id, target_id, relation, support, sentences, pmi FROM edges \
+                   WHERE source_id = ?1 AND (?2 IS NULL OR relation = ?2) \
+                   AND (?3 = 0 OR sentences > 0) \
+                   UNION ALL \
+                   SELECT source_id, target_id, relation, support, sentences, pmi FROM edges \
+                   WHERE target_id = ?1 AND source_id <> ?1 AND (?2 IS NULL OR relation = ?2) \
+                   AND (?3 = 0 OR sentences > 0)";
+        let relation = follow.relation.map(EntityRelation::as_str);
+        self.rows(
+            sql,
+            params![id, relation, i64::from(follow.sentences_only)],
+            |r| {
+                let rel: String = r.get(2)?;
+                let Ok(relation) = rel.parse::<EntityRelation>() else {
+                    return Ok(Err(format!("unknown relation {rel:?} in edges")));
+                };
+                Ok(Ok((
+                    (r.get(0)?, r.get(1)?, relation.as_str()),
+                    LinkInfo {
+                        relation,
+                        support: size(r.get(3)?),
+                        sentences: size(r.get(4)?),
+                        pmi: r.get(5)?,
+                    },
+                )))
+            },
+        )
+    }
+
+    /// Every entity within `depth` hops of entity `start` over the relations `follow`
+    /// allows, with the relations of the entities closer than `depth` (the ones a
+    /// breadth-first search to that depth looks at).
+    ///
+    /// # Complexity
+    /// One indexed query per entity closer than `depth`, plus one per 500 entities found.
+    pub fn ball(
+        &self,
+        start: i64,
+        depth: usize,
+        follow: Follow,
+    ) -> Result<LoadedGraph, StoreError> {
+        let mut dist: HashMap<i64, usize> = HashMap::from([(start, 0)]);
+        let mut frontier = vec![start];
+        let mut edges: BTreeMap<EdgeKey, LinkInfo> = BTreeMap::new();
+        for level in 0..depth {
+            let mut next = Vec::new();
+            for &node in &frontier {
+                for (key, link) in self.incident(node, follow)? {
+                    let other = if key.0 == node { key.1 } else { key.0 };
+                    edges.insert(key, link);
+                    if let std::collections::hash_map::Entry::Vacant(slot) = dist.entry(other) {
+                        slot.insert(level + 1);
+                        next.push(other);
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            frontier = next;
+        }
+        let ids: BTreeSet<i64> = dist.into_keys().collect();
+        self.assemble(&ids, edges)
+    }
+
+    /// The relations a bidirectional breadth-first search between entities `a` and `b`
+    /// follows until the two sides meet, with their entities; `None` when no path exists.
+    ///
+    /// The search expands the smaller frontier one whole level at a time and stops at the
+    /// first level where the sides meet (their depths then add up to the distance D). Every
+    /// relation on every shortest path is loaded: a path's hop from depth i < ks on `a`'s
+    /// side was expanded from `a`'s side, and any later hop lies within `b`'s expanded
+    /// levels, because ks + kt = D.
+    ///
+    /// # Complexity
+    /// One indexed query per entity expanded; the smaller side is expanded first, so a
+    /// path through a hub does not load the hub's neighbourhood unless both sides need it.
+    pub fn connecting(
+        &self,
+        a: i64,
+        b: i64,
+        follow: Follow,
+    ) -> Result<Option<LoadedGraph>, StoreError> {
+        let mut edges: BTreeMap<EdgeKey, LinkInfo> = BTreeMap::new();
+        let mut ids: BTreeSet<i64> = BTreeSet::from([a, b]);
+        if a == b {
+            return self.assemble(&ids, edges).map(Some);
+        }
+        let mut seen: [HashSet<i64>; 2] = [HashSet::from([a]), HashSet::from([b])];
+        let mut frontier: [Vec<i64>; 2] = [vec![a], vec![b]];
+        loop {
+            if frontier[0].is_empty() || frontier[1].is_empty() {
+                return Ok(None);
+            }
+            let side = usize::from(frontier[1].len() < frontier[0].len());
+            let other_side = 1 - side;
+            let mut next = Vec::new();
+            let mut met = false;
+            for &node in &frontier[side] {
+                for (key, link) in self.incident(node, follow)? {
+                    let other = if key.0 == node { key.1 } else { key.0 };
+                    edges.insert(key, link);
+                    ids.insert(other);
+                    met |= seen[other_side].contains(&other);
+                    if seen[side].insert(other) {
+                        next.push(other);
+                    }
+                }
+            }
+            frontier[side] = next;
+            if met {
+                return self.assemble(&ids, edges).map(Some);
+            }
+        }
+    }
+
+    /// A [`LoadedGraph`] of the entities `ids` and the relations `edges` between them.
+    fn assemble(
+        &self,
+        ids: &BTreeSet<i64>,
+        edges: BTreeMap<EdgeKey, LinkInfo>,
+    ) -> Result<LoadedGraph, StoreError> {
+        let mut loaded = LoadedGraph::default();
+        let all: Vec<i64> = ids.iter().copied().collect();
+        for chunk in all.chunks(ENTITY_CHUNK) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            let sql = format!(
+                "SELECT {} FROM entities e WHERE e.id IN ({}) ORDER BY e.id",
+                super::ENTITY_COLUMNS,
+                list.join(",")
+            );
+            for e in self.rows(&sql, [], entity_row)? {
+                let id = e.id;
+                let node = loaded.graph.add_node(EntityInfo {
+                    id,
+                    name: e.name,
+                    kind: e.kind,
+                    family: e.family,
+                    papers: e.papers,
+                    mentions: e.mentions,
+                });
+                loaded.index.insert(id, node);
+            }
+        }
+        for ((s, t, _), link) in edges {
+            match (loaded.node(s), loaded.node(t)) {
+                (Some(x), Some(y)) => {
+                    loaded.graph.add_edge(x, y, link);
+                }
+                _ => return Err(self.damaged(format!("edge {s} → {t} names a missing entity"))),
+            }
+        }
+        Ok(loaded)
+    }
+}
