@@ -27,6 +27,8 @@ use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::str::FromStr;
 
+use rusqlite::params;
+
 use super::{size, Store, StoreError};
 use crate::export::model::{EntityItem, EntityLink, ExportGraph, PaperItem, PaperLink, Scope};
 use crate::extract::EntityType;
@@ -186,19 +188,29 @@ pub fn load(store: &Store, options: &ExportOptions) -> Result<ExportGraph, Store
             );
         }
     }
-    let links: Vec<EntityLink> = entity_links(store)?
-        .into_iter()
-        .filter(|l| {
-            options.keeps_entity_relation(l.relation)
-                && l.support >= options.min_weight
-                && entities.contains_key(&l.source)
-                && entities.contains_key(&l.target)
-        })
-        .collect();
-
-    let (kept, tree, candidates) = match focus {
-        Some(f) => grow_from(f, options, &entities, &links),
-        None => strongest(options, &entities),
+    let wanted = |l: &EntityLink| {
+        options.keeps_entity_relation(l.relation)
+            && l.support >= options.min_weight
+            && entities.contains_key(&l.source)
+            && entities.contains_key(&l.target)
+    };
+    // Without a focus the entities kept do not depend on the relations, so a cut drawing
+    // (the default) reads only the relations among the kept entities, not all of them.
+    let (links, (kept, tree, candidates)) = match focus {
+        Some(f) => {
+            let links: Vec<EntityLink> = entity_links(store)?.into_iter().filter(wanted).collect();
+            let chosen = grow_from(f, options, &entities, &links);
+            (links, chosen)
+        }
+        None => {
+            let chosen = strongest(options, &entities);
+            let links = if options.top > 0 {
+                entity_links_among(store, &chosen.0)?
+            } else {
+                entity_links(store)?
+            };
+            (links.into_iter().filter(wanted).collect(), chosen)
+        }
     };
     let mut links: Vec<EntityLink> = links
         .into_iter()
@@ -271,6 +283,52 @@ fn entity_links(store: &Store) -> Result<Vec<EntityLink>, StoreError> {
             }))
         },
     )?;
+    links.sort_by_key(|l| (l.source, l.target, l.relation));
+    Ok(links)
+}
+
+/// The entity → entity relations between entities of `kept`, as [`entity_links`] gives
+/// them.
+///
+/// # Complexity
+/// One indexed query per kept entity for its outgoing relations, and one evidence count
+/// per relation kept.
+fn entity_links_among(store: &Store, kept: &HashSet<i64>) -> Result<Vec<EntityLink>, StoreError> {
+    let mut ids: Vec<i64> = kept.iter().copied().collect();
+    ids.sort_unstable();
+    let mut links = Vec::new();
+    for id in ids {
+        let rows = store.rows(
+            "SELECT source_id, target_id, relation, support, sentences, pmi FROM edges \
+             WHERE source_id = ?1",
+            [id],
+            |r| {
+                let rel: String = r.get(2)?;
+                let Ok(relation) = rel.parse::<EntityRelation>() else {
+                    return Ok(Err(format!("unknown relation {rel:?} in edges")));
+                };
+                Ok(Ok(EntityLink {
+                    source: r.get(0)?,
+                    target: r.get(1)?,
+                    relation,
+                    support: size(r.get(3)?),
+                    sentences: size(r.get(4)?),
+                    pmi: r.get(5)?,
+                    evidence: 0,
+                }))
+            },
+        )?;
+        links.extend(rows.into_iter().filter(|l| kept.contains(&l.target)));
+    }
+    for l in &mut links {
+        let count = store.rows(
+            "SELECT COUNT(*) FROM evidence WHERE source_id = ?1 AND target_id = ?2 \
+             AND relation = ?3",
+            params![l.source, l.target, l.relation.as_str()],
+            |r| Ok(Ok(size(r.get(0)?))),
+        )?;
+        l.evidence = count.first().copied().unwrap_or(0);
+    }
     links.sort_by_key(|l| (l.source, l.target, l.relation));
     Ok(links)
 }
