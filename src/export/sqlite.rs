@@ -257,13 +257,13 @@ CREATE VIRTUAL TABLE papers_fts USING fts5(
 ///
 /// Foreign keys are not enforced row by row while loading (deferred checks probe every
 /// child table's indexes for each parent row); [`SqliteWriter::finish`] runs
-/// `PRAGMA foreign_key_check` instead in debug builds and tests. The page cache is 256 MiB.
+/// `PRAGMA foreign_key_check` instead in debug builds and tests. The page cache is 128 MiB.
 const BUILD_PRAGMAS: &str = "
 PRAGMA foreign_keys = OFF;
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 PRAGMA temp_store = MEMORY;
-PRAGMA cache_size = -262144;
+PRAGMA cache_size = -131072;
 PRAGMA locking_mode = EXCLUSIVE;
 ";
 
