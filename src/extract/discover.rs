@@ -19,7 +19,7 @@
 //! This module does not read the lexicon; it receives the lexicon's matches and leaves
 //! their spans alone.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use super::acronym::{self, Definition};
@@ -46,10 +46,13 @@ struct Text<'a> {
     field: Field,
     text: &'a str,
     tokens: Vec<Token>,
-    /// Byte ranges the lexicon already matched.
+    /// Byte ranges the lexicon already matched, sorted by start.
     covered: Vec<Range<usize>>,
     /// The types of those matches, in the same order.
     kinds: Vec<EntityType>,
+    /// `reach[i]`: the largest end among `covered[..=i]`, so overlap tests are binary
+    /// searches, not scans (a 5 MB abstract has ~10⁵ matches).
+    reach: Vec<usize>,
     /// The type each token announces as a head noun, computed once.
     heads: Vec<Option<EntityType>>,
     /// Whether each token is a verb that introduces a name ("propose", "called").
@@ -58,12 +61,20 @@ struct Text<'a> {
 
 impl<'a> Text<'a> {
     fn new(field: Field, text: &'a str, known: &[Mention]) -> Text<'a> {
-        let mut covered = Vec::new();
-        let mut kinds = Vec::new();
-        for m in known.iter().filter(|m| m.field == field) {
-            covered.push(m.byte_start..m.byte_start + m.surface.len());
-            kinds.push(m.kind);
-        }
+        let mut matched: Vec<(Range<usize>, EntityType)> = known
+            .iter()
+            .filter(|m| m.field == field)
+            .map(|m| (m.byte_start..m.byte_start + m.surface.len(), m.kind))
+            .collect();
+        matched.sort_by_key(|(r, _)| r.start);
+        let (covered, kinds): (Vec<_>, Vec<_>) = matched.into_iter().unzip();
+        let reach = covered
+            .iter()
+            .scan(0, |max, r: &Range<usize>| {
+                *max = r.end.max(*max);
+                Some(*max)
+            })
+            .collect();
         let tokens = shape::tokenize(text);
         let mut heads = Vec::with_capacity(tokens.len());
         let mut verbs = Vec::with_capacity(tokens.len());
@@ -85,6 +96,7 @@ impl<'a> Text<'a> {
             tokens,
             covered,
             kinds,
+            reach,
             heads,
             verbs,
         }
@@ -100,20 +112,37 @@ impl<'a> Text<'a> {
         &self.text[t.start..t.end]
     }
 
+    /// Indices of the lexicon matches that may overlap `range`, nearest first: those
+    /// starting before its end whose running `reach` passes its start. O(log m + k).
+    fn overlapping(&self, range: &Range<usize>) -> impl Iterator<Item = usize> + '_ {
+        let before_end = self.covered.partition_point(|c| c.start < range.end);
+        let start = range.start;
+        (0..before_end)
+            .rev()
+            .take_while(move |&i| self.reach[i] > start)
+            .filter(move |&i| self.covered[i].end > start)
+    }
+
     fn is_covered(&self, range: &Range<usize>) -> bool {
-        self.covered
-            .iter()
-            .any(|c| c.start < range.end && range.start < c.end)
+        self.overlapping(range).next().is_some()
     }
 
     /// Whether a lexicon match overlaps `range` without lying inside it: a longer name
     /// (`Medical mT5`) may take over the known name it contains, but not cut one in two.
     fn is_cut(&self, range: &Range<usize>) -> bool {
-        self.covered.iter().any(|c| {
-            c.start < range.end
-                && range.start < c.end
-                && !(range.start <= c.start && c.end <= range.end)
+        self.overlapping(range).any(|i| {
+            let c = &self.covered[i];
+            !(range.start <= c.start && c.end <= range.end)
         })
+    }
+
+    /// Whether a lexicon match covers exactly `range`.
+    fn is_known(&self, range: &Range<usize>) -> bool {
+        let first = self.covered.partition_point(|c| c.start < range.start);
+        self.covered[first..]
+            .iter()
+            .take_while(|c| c.start == range.start)
+            .any(|c| c == range)
     }
 
     /// The characters between token `i` and token `i + 1`.
@@ -368,19 +397,23 @@ pub fn discover(
     // Longest surfaces claim their text first: `SVD-LLM` before the `SVD` inside it.
     let mut hits: Vec<&Hit> = found_at.iter().collect();
     hits.sort_by_key(|h| (std::cmp::Reverse(h.range.len()), h.field, h.range.start));
-    let mut taken: Vec<(usize, Range<usize>)> = Vec::new();
+    // Per field, the disjoint ranges taken so far: start -> end.
+    let mut taken: [BTreeMap<usize, usize>; 2] = [BTreeMap::new(), BTreeMap::new()];
     for hit in hits {
         let Some(kind) = kinds[hit.candidate] else {
             continue;
         };
         let f = &fields[hit.field];
-        let overlaps = taken
-            .iter()
-            .any(|(tf, r)| *tf == hit.field && r.start < hit.range.end && hit.range.start < r.end);
-        if overlaps || f.is_cut(&hit.range) || f.covered.contains(&hit.range) {
+        // Taken ranges are disjoint: only the last one starting before this one ends can
+        // overlap it.
+        let overlaps = taken[hit.field]
+            .range(..hit.range.end)
+            .next_back()
+            .is_some_and(|(_, &end)| hit.range.start < end);
+        if overlaps || f.is_cut(&hit.range) || f.is_known(&hit.range) {
             continue;
         }
-        taken.push((hit.field, hit.range.clone()));
+        taken[hit.field].insert(hit.range.start, hit.range.end);
         let c = &found.candidates[hit.candidate];
         let surface = &f.text[hit.range.clone()];
         out.push(Mention {
@@ -604,7 +637,7 @@ fn title_name(f: &Text<'_>, found: &mut Found) {
         return;
     }
     let range = f.tokens[first].start..f.tokens[last].end;
-    if f.is_cut(&range) || f.covered.contains(&range) {
+    if f.is_cut(&range) || f.is_known(&range) {
         return;
     }
     found.add(name, subtitle_votes(&f.text[colon + 1..]), true);
@@ -1050,10 +1083,22 @@ fn coordination_votes(f: &Text<'_>, first: usize, last: usize) -> Votes {
 
 /// The type of the known mention starting (or ending) at byte `at`.
 fn known_at(f: &Text<'_>, at: usize, starting: bool) -> Option<EntityType> {
-    f.covered
-        .iter()
-        .position(|r| if starting { r.start == at } else { r.end == at })
-        .map(|i| f.kinds[i])
+    let i = if starting {
+        let first = f.covered.partition_point(|r| r.start < at);
+        f.covered
+            .get(first)
+            .filter(|r| r.start == at)
+            .map(|_| first)
+    } else {
+        // Matches ending at `at` start before it (or at it, if empty) and reach it.
+        let upto = f.covered.partition_point(|r| r.start <= at);
+        (0..upto)
+            .rev()
+            .take_while(|&i| f.reach[i] >= at)
+            .filter(|&i| f.covered[i].end == at)
+            .last()
+    };
+    i.map(|i| f.kinds[i])
 }
 
 #[cfg(test)]
