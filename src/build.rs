@@ -23,7 +23,8 @@ use crate::export::ExportError;
 use crate::extract::{EntityType, Extractor, Mention};
 use crate::graph::relations::{self, Relations};
 use crate::graph::{Edge, EntityRelation, KnowledgeGraph, Node, PaperSlot};
-use crate::ingest::{IngestError, IngestOptions, Record, Records};
+use crate::ingest::{IngestError, IngestOptions, Provenance, Record, Records};
+use crate::limits;
 use crate::store::export::{self as selection, ExportOptions};
 use crate::store::{Store, StoreError};
 
@@ -45,6 +46,9 @@ pub struct BuildConfig {
     pub batch_size: usize,
     /// Reading limits.
     pub ingest: IngestOptions,
+    /// Most distinct entities kept per paper (the first named); 0 for no limit. Default
+    /// [`limits::DEFAULT_MAX_ENTITIES`].
+    pub max_entities: usize,
     /// What the DOT drawing shows (by default [`ExportOptions::drawing`]).
     pub dot: ExportOptions,
 }
@@ -58,6 +62,7 @@ impl BuildConfig {
             strict: false,
             batch_size: 2048,
             ingest: IngestOptions::default(),
+            max_entities: limits::DEFAULT_MAX_ENTITIES,
             dot: ExportOptions::drawing(),
         }
     }
@@ -69,6 +74,9 @@ pub trait Observer {
     fn problem(&mut self, error: &IngestError);
     /// Progress after a batch: raw input bytes consumed and records read so far.
     fn progress(&mut self, bytes_read: u64, records_read: usize);
+    /// A paper named `found` distinct entities, more than [`BuildConfig::max_entities`];
+    /// only the first `kept` were kept. The paper itself is kept. Ignored by default.
+    fn entities_capped(&mut self, _source: &Provenance, _found: usize, _kept: usize) {}
 }
 
 /// An [`Observer`] that ignores everything.
@@ -93,6 +101,8 @@ pub struct BuildSummary {
     pub duplicates: usize,
     /// Input problems skipped.
     pub problems: usize,
+    /// Papers whose entities were cut to [`BuildConfig::max_entities`].
+    pub capped_papers: usize,
     /// Entities per type, in [`EntityType::ALL`] order.
     pub entities_by_type: Vec<(EntityType, usize)>,
     /// Entities no paper names, known only as the family of a variant (included above).
@@ -199,7 +209,17 @@ pub fn build(
         if batch.is_empty() {
             break;
         }
-        add_batch(&batch, extractor, &mut graph, &mut writer, &mut counts)?;
+        let capped = add_batch(
+            &batch,
+            extractor,
+            config.max_entities,
+            &mut graph,
+            &mut writer,
+            &mut counts,
+        )?;
+        for (source, found) in capped {
+            observer.entities_capped(source, found, config.max_entities);
+        }
         observer.progress(records.bytes_read(), counts.records);
     }
     if graph.paper_count() == 0 {
@@ -243,40 +263,53 @@ struct Counts {
     records: usize,
     duplicates: usize,
     problems: usize,
+    capped: usize,
     mentions: usize,
     evidence: usize,
 }
 
-/// Adds one batch: identity and dedup in input order, extraction in parallel, then writes.
-fn add_batch(
-    batch: &[Record],
+/// A new paper's mentions, relations, and its entity count when it was capped.
+type Analysed = (Vec<Mention>, Relations, Option<usize>);
+
+/// Adds one batch: identity and dedup in input order, extraction in parallel (each paper
+/// capped to `max_entities`), then writes. Returns the papers that were capped, with the
+/// number of entities they named.
+fn add_batch<'b>(
+    batch: &'b [Record],
     extractor: &Extractor,
+    max_entities: usize,
     graph: &mut KnowledgeGraph,
     writer: &mut SqliteWriter,
     counts: &mut Counts,
-) -> Result<(), ExportError> {
+) -> Result<Vec<(&'b Provenance, usize)>, ExportError> {
     let mut slots = Vec::with_capacity(batch.len());
     for record in batch {
         let key = record.key();
         let slot = graph.add_paper(&key, &record.title);
         slots.push((key, slot));
     }
-    let extracted: Vec<Option<(Vec<Mention>, Relations)>> = batch
+    let extracted: Vec<Option<Analysed>> = batch
         .par_iter()
         .zip(slots.par_iter())
         .map(|(record, (_, slot))| match slot {
             PaperSlot::New(_) => {
-                let mentions = extractor.extract(&record.title, &record.abstract_text);
+                let mut mentions = extractor.extract(&record.title, &record.abstract_text);
+                let capped = limits::cap_entities(&mut mentions, max_entities);
                 let found = relations::analyse(&record.title, &record.abstract_text, &mentions);
-                Some((mentions, found))
+                Some((mentions, found, capped))
             }
             PaperSlot::Duplicate(_) => None,
         })
         .collect();
+    let mut capped_papers = Vec::new();
     for ((record, (key, slot)), analysed) in batch.iter().zip(&slots).zip(extracted) {
         counts.records += 1;
         match (*slot, analysed) {
-            (PaperSlot::New(ordinal), Some((mentions, found))) => {
+            (PaperSlot::New(ordinal), Some((mentions, found, capped))) => {
+                if let Some(n) = capped {
+                    capped_papers.push((&record.source, n));
+                    counts.capped += 1;
+                }
                 writer.add_paper(ordinal, key, record)?;
                 writer.add_provenance(ordinal, &record.source)?;
                 let added = graph.add_paper_relations(key, &mentions, &found);
@@ -295,7 +328,7 @@ fn add_batch(
             }
         }
     }
-    Ok(())
+    Ok(capped_papers)
 }
 
 fn summarise(
@@ -334,6 +367,7 @@ fn summarise(
         papers: graph.paper_count(),
         duplicates: counts.duplicates,
         problems: counts.problems,
+        capped_papers: counts.capped,
         entities_by_type: EntityType::ALL.iter().copied().zip(by_type).collect(),
         family_only,
         mentions: counts.mentions,
