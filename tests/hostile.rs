@@ -224,7 +224,29 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     records
 }
 
-fn check_exports(db: &Path, dir: &Path) -> BTreeSet<String> {
+/// Entity names from `hostile_lexicon.tsv`, each matching text in a hostile title.
+const HOSTILE_NAMES: &[&str] = &[
+    "<script>alert(\"x\")</script>",
+    "\\backslash\\ {braces}",
+    "DROP TABLE papers; --",
+    "digraph { a -> b; }",
+    "عربي 🦙",
+];
+
+fn entity_names(db: &Path) -> BTreeSet<String> {
+    let conn = Connection::open(db).expect("open database");
+    let mut stmt = conn.prepare("SELECT name FROM entities").expect("query");
+    let names = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .expect("query")
+        .collect::<Result<BTreeSet<_>, _>>()
+        .expect("names");
+    names
+}
+
+/// Checks every export of `db`; returns the (paper titles, entity names) they carry,
+/// after checking that GraphML, JSON and the Neo4j CSV files agree on them.
+fn check_exports(db: &Path, dir: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
     check_sqlite(db);
     check_dot(&db.with_file_name("graph.dot"));
     let export = |args: &[&str], out: &Path| {
@@ -249,6 +271,7 @@ fn check_exports(db: &Path, dir: &Path) -> BTreeSet<String> {
     let text = std::fs::read_to_string(&graphml).expect("GraphML is UTF-8");
     let doc = roxmltree::Document::parse(&text).expect("GraphML parses as XML");
     let mut labels = BTreeSet::new();
+    let mut names = BTreeSet::new();
     for node in doc.descendants().filter(|n| n.has_tag_name("node")) {
         let data = |key: &str| {
             node.children()
@@ -259,6 +282,8 @@ fn check_exports(db: &Path, dir: &Path) -> BTreeSet<String> {
         };
         if data("n_type") == "paper" {
             labels.insert(data("n_label"));
+        } else {
+            names.insert(data("n_label"));
         }
     }
 
@@ -266,18 +291,21 @@ fn check_exports(db: &Path, dir: &Path) -> BTreeSet<String> {
     export(&["json"], &json);
     let value: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).expect("read")).expect("JSON parses");
-    let json_labels: BTreeSet<String> = value["nodes"]
-        .as_array()
-        .expect("nodes")
-        .iter()
-        .filter(|n| n["type"] == "paper")
-        .map(|n| n["label"].as_str().expect("label").to_owned())
-        .collect();
-    assert_eq!(json_labels, labels, "JSON and GraphML disagree");
+    let nodes = value["nodes"].as_array().expect("nodes");
+    let json_labels = |papers: bool| -> BTreeSet<String> {
+        nodes
+            .iter()
+            .filter(|n| (n["type"] == "paper") == papers)
+            .map(|n| n["label"].as_str().expect("label").to_owned())
+            .collect()
+    };
+    assert_eq!(json_labels(true), labels, "JSON and GraphML disagree");
+    assert_eq!(json_labels(false), names, "JSON and GraphML disagree");
 
     let neo = dir.join("neo4j");
     export(&["neo4j"], &neo);
     let mut csv_titles = BTreeSet::new();
+    let mut csv_names = BTreeSet::new();
     for name in [
         "papers.csv",
         "entities.csv",
@@ -293,9 +321,13 @@ fn check_exports(db: &Path, dir: &Path) -> BTreeSet<String> {
         if name == "papers.csv" {
             csv_titles.extend(rows[1..].iter().map(|r| r[2].clone()));
         }
+        if name == "entities.csv" {
+            csv_names.extend(rows[1..].iter().map(|r| r[1].clone()));
+        }
     }
     assert_eq!(csv_titles, labels, "Neo4j CSV and GraphML disagree");
-    labels
+    assert_eq!(csv_names, names, "Neo4j CSV and GraphML disagree");
+    (labels, names)
 }
 
 #[test]
@@ -304,7 +336,9 @@ fn hostile_corpus_is_kept_or_reported_and_every_export_stays_valid() {
     let big = write_big_inputs(dir.path());
     let out_dir = dir.path().join("out");
     let out = run(paperkg()
-        .args(["build", "--json", "--out"])
+        .args(["build", "--json", "--lexicon"])
+        .arg(fixtures().join("hostile_lexicon.tsv"))
+        .arg("--out")
         .arg(&out_dir)
         .arg(fixtures())
         .args(&big));
@@ -330,8 +364,16 @@ fn hostile_corpus_is_kept_or_reported_and_every_export_stays_valid() {
     let db = out_dir.join("kg.sqlite");
     let expected: BTreeSet<String> = KEPT_TITLES.iter().map(|t| t.to_string()).collect();
     assert_eq!(titles(&db), expected);
-    let exported = check_exports(&db, dir.path());
-    assert_eq!(exported, expected, "titles change on the way to GraphML");
+    let names = entity_names(&db);
+    for name in HOSTILE_NAMES {
+        assert!(names.contains(*name), "entity {name:?} not in {names:?}");
+    }
+    let (titles, exported_names) = check_exports(&db, dir.path());
+    assert_eq!(titles, expected, "titles change on the way to the exports");
+    assert_eq!(
+        exported_names, names,
+        "names change on the way to the exports"
+    );
 }
 
 #[test]
