@@ -25,6 +25,7 @@ use crate::extract::{EntityType, Extractor, Mention, Scratch};
 use crate::graph::relations::{self, Relations};
 use crate::graph::{Edge, EntityRelation, EvidenceRecord, KnowledgeGraph, Node, PaperSlot};
 use crate::ingest::{IngestError, IngestOptions, Provenance, Record, Records};
+use crate::limits;
 use crate::store::export::{self as selection, ExportOptions};
 use crate::store::{Store, StoreError};
 
@@ -46,6 +47,9 @@ pub struct BuildConfig {
     pub batch_size: usize,
     /// Reading limits.
     pub ingest: IngestOptions,
+    /// Most distinct entities kept per paper (the first named); 0 for no limit. Default
+    /// [`limits::DEFAULT_MAX_ENTITIES`].
+    pub max_entities: usize,
     /// What the DOT drawing shows (by default [`ExportOptions::drawing`]).
     pub dot: ExportOptions,
     /// How the database is written (e.g. without the full-text index).
@@ -61,6 +65,7 @@ impl BuildConfig {
             strict: false,
             batch_size: 2048,
             ingest: IngestOptions::default(),
+            max_entities: limits::DEFAULT_MAX_ENTITIES,
             dot: ExportOptions::drawing(),
             writer: WriterOptions::default(),
         }
@@ -73,6 +78,9 @@ pub trait Observer {
     fn problem(&mut self, error: &IngestError);
     /// Progress after a batch: raw input bytes consumed and records read so far.
     fn progress(&mut self, bytes_read: u64, records_read: usize);
+    /// A paper named `found` distinct entities, more than [`BuildConfig::max_entities`];
+    /// only the first `kept` were kept. The paper itself is kept. Ignored by default.
+    fn entities_capped(&mut self, _source: &Provenance, _found: usize, _kept: usize) {}
 }
 
 /// An [`Observer`] that ignores everything.
@@ -97,6 +105,8 @@ pub struct BuildSummary {
     pub duplicates: usize,
     /// Input problems skipped.
     pub problems: usize,
+    /// Papers whose entities were cut to [`BuildConfig::max_entities`].
+    pub capped_papers: usize,
     /// Entities per type, in [`EntityType::ALL`] order.
     pub entities_by_type: Vec<(EntityType, usize)>,
     /// Entities no paper names, known only as the family of a variant (included above).
@@ -218,7 +228,16 @@ pub fn build(
                     return Err(BuildError::Strict(error));
                 }
             }
-            let rows = add_batch(input.records, extractor, &mut graph, &mut counts);
+            let (rows, capped) = add_batch(
+                input.records,
+                extractor,
+                config.max_entities,
+                &mut graph,
+                &mut counts,
+            );
+            for (source, found) in &capped {
+                observer.entities_capped(source, *found, config.max_entities);
+            }
             if rows_tx.send(rows).is_err() {
                 // The writer stopped on an error: it is returned by the join below.
                 break;
@@ -287,6 +306,7 @@ struct Counts {
     records: usize,
     duplicates: usize,
     problems: usize,
+    capped: usize,
     mentions: usize,
     evidence: usize,
 }
@@ -383,39 +403,50 @@ fn write_rows(
     Ok(writer)
 }
 
-/// Adds one batch to the graph: identity and dedup in input order, extraction and
-/// relation analysis in parallel, then the graph in input order. Returns the rows for the
-/// writer thread, in input order.
+/// A new paper's mentions, relations, and its entity count when it was capped.
+type Analysed = (Vec<Mention>, Relations, Option<usize>);
+
+/// Adds one batch to the graph: identity and dedup in input order, extraction (each paper
+/// capped to `max_entities`) and relation analysis in parallel, then the graph in input
+/// order. Returns the rows for the writer thread, in input order, and the papers that
+/// were capped with the number of entities they named.
 fn add_batch(
     batch: Vec<Record>,
     extractor: &Extractor,
+    max_entities: usize,
     graph: &mut KnowledgeGraph,
     counts: &mut Counts,
-) -> Vec<PaperRows> {
+) -> (Vec<PaperRows>, Vec<(Provenance, usize)>) {
     let mut slots = Vec::with_capacity(batch.len());
     for record in &batch {
         let key = record.key();
         let slot = graph.add_paper(&key, &record.title);
         slots.push((key, slot));
     }
-    let extracted: Vec<Option<(Vec<Mention>, Relations)>> = batch
+    let extracted: Vec<Option<Analysed>> = batch
         .par_iter()
         .zip(slots.par_iter())
         .map_init(Scratch::new, |scratch, (record, (_, slot))| match slot {
             PaperSlot::New(_) => {
-                let mentions =
+                let mut mentions =
                     extractor.extract_with(scratch, &record.title, &record.abstract_text);
+                let capped = limits::cap_entities(&mut mentions, max_entities);
                 let found = relations::analyse(&record.title, &record.abstract_text, &mentions);
-                Some((mentions, found))
+                Some((mentions, found, capped))
             }
             PaperSlot::Duplicate(_) => None,
         })
         .collect();
     let mut rows = Vec::with_capacity(batch.len());
+    let mut capped_papers = Vec::new();
     for ((record, (key, slot)), analysed) in batch.into_iter().zip(slots).zip(extracted) {
         counts.records += 1;
         match (slot, analysed) {
-            (PaperSlot::New(ordinal), Some((mentions, found))) => {
+            (PaperSlot::New(ordinal), Some((mentions, found, capped))) => {
+                if let Some(n) = capped {
+                    capped_papers.push((record.source.clone(), n));
+                    counts.capped += 1;
+                }
                 let added = graph.add_paper_relations(&key, &mentions, &found);
                 counts.mentions += mentions.len();
                 counts.evidence += added.evidence.len();
@@ -440,7 +471,7 @@ fn add_batch(
             }
         }
     }
-    rows
+    (rows, capped_papers)
 }
 
 fn summarise(
@@ -479,6 +510,7 @@ fn summarise(
         papers: graph.paper_count(),
         duplicates: counts.duplicates,
         problems: counts.problems,
+        capped_papers: counts.capped,
         entities_by_type: EntityType::ALL.iter().copied().zip(by_type).collect(),
         family_only,
         mentions: counts.mentions,

@@ -12,6 +12,8 @@
 //! * [`store`] reads a built database back (read-only) for the explore commands: name
 //!   resolution, evidence sentences, and the entity graph loaded into petgraph.
 //!
+//! [`limits`] caps what one paper may add (entities per paper).
+//!
 //! [`build`] drives the stages end to end for the `paperkg build` command. The
 //! command-line interface itself lives in the binary; this library never sees clap types.
 
@@ -21,6 +23,7 @@ pub mod export;
 pub mod extract;
 pub mod graph;
 pub mod ingest;
+pub mod limits;
 pub mod store;
 pub mod synth;
 

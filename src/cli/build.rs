@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use paperkg::build::{self, BuildConfig, BuildSummary, Observer};
-use paperkg::ingest::{self, IngestError};
+use paperkg::ingest::{self, IngestError, Provenance};
 use paperkg::{Extractor, Lexicon};
 
 use super::{thousands, DEFAULT_OUT_DIR};
@@ -44,6 +44,39 @@ pub struct BuildArgs {
     /// build's time); full-text queries then fail with "no such table: papers_fts".
     #[arg(long)]
     pub no_fts: bool,
+    /// Longest input line (or JSON array element) read; a longer one is skipped with a
+    /// warning naming its file and line. Bytes, or with a suffix: 512K, 8M, 1G.
+    #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
+    pub max_line_bytes: u64,
+    /// Most bytes read from one file (after decompression); the records before the limit
+    /// are kept, the rest of the file is skipped with a warning naming the line reached.
+    /// 0 or absent: no limit.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_bytes: Option<u64>,
+    /// Most distinct entities kept per paper (the first it names); a paper naming more is
+    /// kept with those, and a warning names its file and line. 0: no limit.
+    #[arg(long, value_name = "N", default_value_t = paperkg::limits::DEFAULT_MAX_ENTITIES)]
+    pub max_entities: usize,
+}
+
+/// Parses a byte size: digits with an optional K, M, G (powers of 1024; `KiB`, `MB`… also
+/// read as such).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size (bytes, or e.g. 512K, 8M, 1G)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("{text:?}: unknown unit (use K, M or G)")),
+    };
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("{text:?} is too large"))
 }
 
 /// Runs `paperkg build`.
@@ -63,6 +96,11 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     config.strict = args.strict;
     config.dot.top = args.dot_nodes;
     config.writer.full_text = !args.no_fts;
+    config.ingest.max_line_bytes = usize::try_from(args.max_line_bytes)
+        .unwrap_or(usize::MAX)
+        .max(1);
+    config.ingest.max_file_bytes = args.max_file_bytes.filter(|&n| n > 0);
+    config.max_entities = args.max_entities;
 
     let mut reporter = Reporter::new(ingest::total_bytes(&config.inputs));
     let result = build::build(&config, &extractor, &mut reporter);
@@ -115,6 +153,20 @@ impl Observer for Reporter {
         }
     }
 
+    fn entities_capped(&mut self, source: &Provenance, found: usize, kept: usize) {
+        self.problems += 1;
+        if self.problems <= SHOWN_PROBLEMS {
+            self.bar.suspend(|| {
+                eprintln!(
+                    "paperkg: warning: {}:{}: the paper names {found} entities; kept the \
+                     first {kept} (--max-entities)",
+                    source.file.display(),
+                    source.line
+                )
+            });
+        }
+    }
+
     fn progress(&mut self, bytes_read: u64, records_read: usize) {
         self.bar.set_position(bytes_read);
         self.bar
@@ -147,6 +199,13 @@ fn write_summary(out: &mut impl Write, s: &BuildSummary) -> std::io::Result<()> 
         "  skipped    {} input problem(s)",
         thousands(s.problems)
     )?;
+    if s.capped_papers > 0 {
+        writeln!(
+            out,
+            "  capped     {} paper(s) named more entities than --max-entities",
+            thousands(s.capped_papers)
+        )?;
+    }
     writeln!(
         out,
         "  entities   {} ({}{})",
@@ -214,6 +273,7 @@ fn summary_json(s: &BuildSummary) -> serde_json::Value {
         "papers": s.papers,
         "duplicates": s.duplicates,
         "problems": s.problems,
+        "capped_papers": s.capped_papers,
         "entities_by_type": by_type,
         "family_only": s.family_only,
         "mentions": s.mentions,
@@ -240,4 +300,22 @@ fn summary_json(s: &BuildSummary) -> serde_json::Value {
 /// A duration as seconds with two decimals: `1.25 s`.
 fn seconds(d: std::time::Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_parse_with_binary_units() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("512K"), Ok(512 * 1024));
+        assert_eq!(parse_size("8M"), Ok(8 << 20));
+        assert_eq!(parse_size("8MiB"), Ok(8 << 20));
+        assert_eq!(parse_size("2g"), Ok(2 << 30));
+        assert!(parse_size("").is_err());
+        assert!(parse_size("8X").is_err());
+        assert!(parse_size("-1").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
+    }
 }

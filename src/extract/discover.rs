@@ -19,6 +19,7 @@
 //! This module does not read the lexicon; it receives the lexicon's matches and leaves
 //! their spans alone.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::acronym::{self, Definition};
@@ -253,19 +254,23 @@ pub fn discover(
         .collect();
     // Longest surfaces claim their text first: `SVD-LLM` before the `SVD` inside it.
     hits.sort_by_key(|h| (std::cmp::Reverse(h.range.len()), h.field, h.range.start));
-    let mut taken: Vec<(usize, Range<usize>)> = Vec::new();
-    for hit in hits.iter() {
+    // Per field, the disjoint ranges taken so far: start -> end.
+    let mut taken: [BTreeMap<usize, usize>; 2] = [BTreeMap::new(), BTreeMap::new()];
+    for hit in hits {
         let Some(kind) = kinds[hit.candidate] else {
             continue;
         };
         let f = &fields[hit.field];
-        let overlaps = taken
-            .iter()
-            .any(|(tf, r)| *tf == hit.field && r.start < hit.range.end && hit.range.start < r.end);
-        if overlaps || f.is_cut(&hit.range) || f.covered.contains(&hit.range) {
+        // Taken ranges are disjoint: only the last one starting before this one ends can
+        // overlap it.
+        let overlaps = taken[hit.field]
+            .range(..hit.range.end)
+            .next_back()
+            .is_some_and(|(_, &end)| hit.range.start < end);
+        if overlaps || f.is_cut(&hit.range) || f.is_known(&hit.range) {
             continue;
         }
-        taken.push((hit.field, hit.range.clone()));
+        taken[hit.field].insert(hit.range.start, hit.range.end);
         let c = &found.candidates[hit.candidate];
         let surface = &f.text[hit.range.clone()];
         out.push(Mention {
@@ -490,7 +495,7 @@ fn title_name(f: &Text<'_>, found: &mut Found) {
         return;
     }
     let range = f.tokens[first].start..f.tokens[last].end;
-    if f.is_cut(&range) || f.covered.contains(&range) {
+    if f.is_cut(&range) || f.is_known(&range) {
         return;
     }
     found.add(name, subtitle_votes(&f.text[colon + 1..]), true);
@@ -840,10 +845,22 @@ fn coordination_votes(f: &Text<'_>, first: usize, last: usize) -> Votes {
 
 /// The type of the known mention starting (or ending) at byte `at`.
 fn known_at(f: &Text<'_>, at: usize, starting: bool) -> Option<EntityType> {
-    f.covered
-        .iter()
-        .position(|r| if starting { r.start == at } else { r.end == at })
-        .map(|i| f.kinds[i])
+    let i = if starting {
+        let first = f.covered.partition_point(|r| r.start < at);
+        f.covered
+            .get(first)
+            .filter(|r| r.start == at)
+            .map(|_| first)
+    } else {
+        // Matches ending at `at` start before it (or at it, if empty) and reach it.
+        let upto = f.covered.partition_point(|r| r.start <= at);
+        (0..upto)
+            .rev()
+            .take_while(|&i| f.reach[i] >= at)
+            .filter(|&i| f.covered[i].end == at)
+            .last()
+    };
+    i.map(|i| f.kinds[i])
 }
 
 #[cfg(test)]

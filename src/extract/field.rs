@@ -38,6 +38,8 @@ pub struct FieldBuf {
     facts: Vec<Facts>,
     covered: Vec<Range<usize>>,
     kinds: Vec<EntityType>,
+    reach: Vec<usize>,
+    matched: Vec<(Range<usize>, EntityType)>,
 }
 
 impl FieldBuf {
@@ -48,10 +50,21 @@ impl FieldBuf {
     pub fn prepare<'a>(&'a mut self, field: Field, text: &'a str, known: &[Mention]) -> Text<'a> {
         self.covered.clear();
         self.kinds.clear();
+        self.reach.clear();
+        self.matched.clear();
         for m in known.iter().filter(|m| m.field == field) {
-            self.covered
-                .push(m.byte_start..m.byte_start + m.surface.len());
-            self.kinds.push(m.kind);
+            self.matched
+                .push((m.byte_start..m.byte_start + m.surface.len(), m.kind));
+        }
+        // Sorted by start, with the running maximum of the ends, so that overlap tests are
+        // binary searches (a 5 MB abstract has ~10⁵ matches).
+        self.matched.sort_by_key(|(r, _)| r.start);
+        let mut reach = 0;
+        for (r, kind) in self.matched.drain(..) {
+            reach = reach.max(r.end);
+            self.covered.push(r);
+            self.kinds.push(kind);
+            self.reach.push(reach);
         }
         self.tokens.clear();
         self.facts.clear();
@@ -81,6 +94,7 @@ impl FieldBuf {
             facts: &self.facts,
             covered: &self.covered,
             kinds: &self.kinds,
+            reach: &self.reach,
         }
     }
 }
@@ -96,10 +110,12 @@ pub struct Text<'a> {
     pub tokens: &'a [Token],
     /// What each token is, in the same order.
     facts: &'a [Facts],
-    /// Byte ranges the lexicon already matched, in text order.
+    /// Byte ranges the lexicon already matched, sorted by start.
     pub covered: &'a [Range<usize>],
     /// The types of those matches, in the same order.
     pub kinds: &'a [EntityType],
+    /// `reach[i]`: the largest end among `covered[..=i]`.
+    pub reach: &'a [usize],
 }
 
 impl<'a> Text<'a> {
@@ -129,21 +145,38 @@ impl<'a> Text<'a> {
         &self.text[t.start..t.end]
     }
 
+    /// Indices of the lexicon matches that overlap `range`, nearest first: those starting
+    /// before its end whose running `reach` passes its start. O(log m + k).
+    fn overlapping(&self, range: &Range<usize>) -> impl Iterator<Item = usize> + '_ {
+        let before_end = self.covered.partition_point(|c| c.start < range.end);
+        let start = range.start;
+        (0..before_end)
+            .rev()
+            .take_while(move |&i| self.reach[i] > start)
+            .filter(move |&i| self.covered[i].end > start)
+    }
+
     /// Whether a lexicon match overlaps `range`.
     pub fn is_covered(&self, range: &Range<usize>) -> bool {
-        self.covered
-            .iter()
-            .any(|c| c.start < range.end && range.start < c.end)
+        self.overlapping(range).next().is_some()
     }
 
     /// Whether a lexicon match overlaps `range` without lying inside it: a longer name
     /// (`Medical mT5`) may take over the known name it contains, but not cut one in two.
     pub fn is_cut(&self, range: &Range<usize>) -> bool {
-        self.covered.iter().any(|c| {
-            c.start < range.end
-                && range.start < c.end
-                && !(range.start <= c.start && c.end <= range.end)
+        self.overlapping(range).any(|i| {
+            let c = &self.covered[i];
+            !(range.start <= c.start && c.end <= range.end)
         })
+    }
+
+    /// Whether a lexicon match covers exactly `range`.
+    pub fn is_known(&self, range: &Range<usize>) -> bool {
+        let first = self.covered.partition_point(|c| c.start < range.start);
+        self.covered[first..]
+            .iter()
+            .take_while(|c| c.start == range.start)
+            .any(|c| c == range)
     }
 
     /// The characters between token `i` and token `i + 1`.

@@ -152,12 +152,30 @@ impl Extractor {
             &inside,
         );
         // A discovered name that contains a known one (`Medical mT5`) replaces it there.
-        out.retain(|k| {
-            !found.iter().any(|d| {
-                d.field == k.field
-                    && d.byte_start <= k.byte_start
-                    && k.byte_start + k.surface.len() <= d.byte_start + d.surface.len()
+        // Spans sorted by start, with the running largest end, make each test a binary
+        // search (a huge abstract has ~10⁵ of each).
+        let mut spans: Vec<(Field, usize, usize)> = found
+            .iter()
+            .map(|d| (d.field, d.byte_start, d.byte_start + d.surface.len()))
+            .collect();
+        spans.sort_unstable();
+        let reach: Vec<usize> = spans
+            .iter()
+            .scan((None, 0), |(field, max), &(f, _, end)| {
+                *max = if *field == Some(f) {
+                    end.max(*max)
+                } else {
+                    end
+                };
+                *field = Some(f);
+                Some(*max)
             })
+            .collect();
+        out.retain(|k| {
+            let end = k.byte_start + k.surface.len();
+            let upto =
+                spans.partition_point(|&(f, start, _)| (f, start) <= (k.field, k.byte_start));
+            !(upto > 0 && spans[upto - 1].0 == k.field && reach[upto - 1] >= end)
         });
         out.append(&mut found);
         out.sort_by_key(|m| (m.field, m.byte_start));

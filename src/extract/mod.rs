@@ -144,7 +144,25 @@ pub(crate) fn push_name_key(name: &str, out: &mut String) {
     }
     for c in name.chars() {
         if c.is_alphanumeric() || c == '+' {
-            out.extend(c.to_lowercase());
+            // Filter the lowercase too: `İ` lowers to `i` + U+0307 (a combining mark).
+            out.extend(
+                c.to_lowercase()
+                    .filter(|l| l.is_alphanumeric() || *l == '+'),
+            );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_key;
+
+    #[test]
+    fn name_key_is_idempotent_where_lowercase_adds_marks() {
+        // Found by tests/properties.rs: name_key("İ") was "i\u{307}", whose key is "i".
+        assert_eq!(name_key("İ"), "i");
+        assert_eq!(name_key(&name_key("İstanbul-2")), name_key("İstanbul-2"));
+        assert_eq!(name_key("LLaMA-2"), "llama2");
+        assert_eq!(name_key("CodeT5+"), "codet5+");
     }
 }

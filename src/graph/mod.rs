@@ -24,13 +24,13 @@ pub mod algo;
 pub mod relations;
 pub mod sentences;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
 pub use relations::{EntityRelation, Evidence, PaperRelation, Relations, Rule};
 
-use crate::extract::{name_key, EntityType, Mention};
+use crate::extract::{name_key, EntityType, Field, Mention};
 
 /// A paper node: its identity key and title.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -218,7 +218,9 @@ impl KnowledgeGraph {
     /// `relations` must have one entry per mention. Call it once per paper.
     ///
     /// # Complexity
-    /// O(m log m + e² + l) for m mentions naming e distinct entities and l links.
+    /// O(m log m + e² + l) for m mentions naming e distinct entities and l links (hash
+    /// sets keep it linear in m however often one entity is named; the e² is the co-mention
+    /// pairs, which is why the build caps entities per paper).
     ///
     /// [`finish`]: KnowledgeGraph::finish
     pub fn add_paper_relations(
@@ -233,22 +235,25 @@ impl KnowledgeGraph {
         let mut refs = Vec::with_capacity(mentions.len());
         // Distinct entities in first-mention order: node, first mention index.
         let mut distinct: Vec<(NodeIndex, usize)> = Vec::new();
+        let mut slot_of: HashMap<NodeIndex, usize> = HashMap::new();
+        // Mentions per distinct entity.
+        let mut counts: Vec<usize> = Vec::new();
         // (entity node, relation) -> (mentions, evidence spans in order).
         let mut by_entity: BTreeMap<(usize, PaperRelation), (usize, Vec<Evidence>)> =
             BTreeMap::new();
+        let mut spans_seen: HashSet<(usize, PaperRelation, SpanKey)> = HashSet::new();
         for (i, m) in mentions.iter().enumerate() {
             let r = self.entity_for(m);
-            let slot = match distinct.iter().position(|&(ix, _)| ix == r.node) {
-                Some(slot) => slot,
-                None => {
-                    distinct.push((r.node, i));
-                    distinct.len() - 1
-                }
-            };
+            let slot = *slot_of.entry(r.node).or_insert_with(|| {
+                distinct.push((r.node, i));
+                counts.push(0);
+                distinct.len() - 1
+            });
+            counts[slot] += 1;
             if let Some(mr) = relations.per_mention.get(i) {
                 let entry = by_entity.entry((slot, mr.relation)).or_default();
                 entry.0 += 1;
-                if !entry.1.iter().any(|e| same_span(e, &mr.evidence)) {
+                if spans_seen.insert((slot, mr.relation, span_key(&mr.evidence))) {
                     entry.1.push(mr.evidence);
                 }
             }
@@ -256,7 +261,7 @@ impl KnowledgeGraph {
         }
         let mut evidence = Vec::new();
         for (slot, &(ix, _)) in distinct.iter().enumerate() {
-            let count = refs.iter().filter(|r| r.node == ix).count();
+            let count = counts[slot];
             let ordinal = self.bump_entity(ix, count);
             let typed = by_entity
                 .range((slot, PaperRelation::Proposes)..=(slot, PaperRelation::Mentions))
@@ -287,7 +292,8 @@ impl KnowledgeGraph {
             }
         }
         // Per paper, each relation counts once; each span is evidence once.
-        let mut seen_links: Vec<(NodeIndex, NodeIndex, EntityRelation)> = Vec::new();
+        let mut seen_links: HashSet<(NodeIndex, NodeIndex, EntityRelation)> = HashSet::new();
+        let mut link_spans: HashSet<(EvidenceOf, SpanKey)> = HashSet::new();
         let mut add_link = |g: &mut KnowledgeGraph,
                             evidence: &mut Vec<EvidenceRecord>,
                             (a, b, relation): (NodeIndex, NodeIndex, EntityRelation),
@@ -300,8 +306,7 @@ impl KnowledgeGraph {
             } else {
                 (b, a)
             };
-            if !seen_links.contains(&(a, b, relation)) {
-                seen_links.push((a, b, relation));
+            if seen_links.insert((a, b, relation)) {
                 let c = g.links.entry((a, b, relation)).or_default();
                 c.support += 1;
                 c.sentences += 1;
@@ -311,10 +316,7 @@ impl KnowledgeGraph {
                 target: g.ordinal_of(b),
                 relation,
             };
-            if !evidence
-                .iter()
-                .any(|r| r.of == of && same_span(&r.evidence, &span))
-            {
+            if link_spans.insert((of, span_key(&span))) {
                 evidence.push(EvidenceRecord { of, evidence: span });
             }
         };
@@ -564,14 +566,17 @@ impl KnowledgeGraph {
 }
 
 /// Whether two pieces of evidence point at the same sentence.
-fn same_span(a: &Evidence, b: &Evidence) -> bool {
-    (a.field, a.char_start, a.char_end) == (b.field, b.char_start, b.char_end)
+/// A sentence's identity: its field and character range (the rule aside).
+type SpanKey = (Field, usize, usize);
+
+/// Two pieces of evidence are the same sentence when their [`SpanKey`]s are equal.
+fn span_key(e: &Evidence) -> SpanKey {
+    (e.field, e.char_start, e.char_end)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::Field;
 
     fn mention(name: &str, kind: EntityType, surface: &str) -> Mention {
         Mention {

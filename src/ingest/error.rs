@@ -66,6 +66,17 @@ pub enum IngestError {
         /// The line.
         line: usize,
     },
+    /// The file is larger than
+    /// [`IngestOptions::max_file_bytes`](super::IngestOptions::max_file_bytes) (counted after
+    /// decompression); the records before the limit are kept, the rest is skipped.
+    FileTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The line being read when the limit was reached.
+        line: Option<usize>,
+        /// The limit in bytes.
+        max: u64,
+    },
     /// A line (or a JSON array element) is longer than
     /// [`IngestOptions::max_line_bytes`](super::IngestOptions::max_line_bytes); it is skipped.
     LineTooLong {
@@ -144,6 +155,7 @@ impl IngestError {
             | IngestError::CorruptGzip { path, .. }
             | IngestError::Binary { path }
             | IngestError::Empty { path }
+            | IngestError::FileTooLarge { path, .. }
             | IngestError::InvalidUtf8 { path, .. }
             | IngestError::LineTooLong { path, .. }
             | IngestError::MalformedJson { path, .. }
@@ -162,7 +174,9 @@ impl IngestError {
             | IngestError::Walk { .. }
             | IngestError::Binary { .. }
             | IngestError::Empty { .. } => None,
-            IngestError::Read { line, .. } | IngestError::CorruptGzip { line, .. } => *line,
+            IngestError::Read { line, .. }
+            | IngestError::CorruptGzip { line, .. }
+            | IngestError::FileTooLarge { line, .. } => *line,
             IngestError::InvalidUtf8 { line, .. }
             | IngestError::LineTooLong { line, .. }
             | IngestError::MalformedJson { line, .. }
@@ -190,6 +204,10 @@ impl fmt::Display for IngestError {
             IngestError::Binary { .. } => f.write_str("not a text file (binary data)"),
             IngestError::Empty { .. } => f.write_str("no papers in this file (empty)"),
             IngestError::InvalidUtf8 { .. } => f.write_str("invalid UTF-8; line skipped"),
+            IngestError::FileTooLarge { max, .. } => write!(
+                f,
+                "file larger than the limit of {max} bytes; the rest of the file is skipped"
+            ),
             IngestError::LineTooLong { len, max, .. } => {
                 write!(f, "line too long ({len} bytes, limit {max}); skipped")
             }

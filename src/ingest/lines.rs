@@ -114,10 +114,15 @@ impl<R: BufRead> LineReader<R> {
     }
 }
 
-/// Trims and collapses every run of whitespace (spaces, tabs, newlines, …) to one space.
+/// Trims and collapses every run of whitespace (spaces, tabs, newlines, …) and control
+/// characters (NUL, ESC, BEL, DEL, C1 controls) to one space.
+///
+/// Control characters carry no text; kept, they would reach terminals (escape sequences)
+/// and export formats that cannot hold them (XML 1.0 has no NUL).
 pub(crate) fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
+    let words = s.split(|c: char| c.is_whitespace() || c.is_control());
+    for word in words.filter(|w| !w.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -177,5 +182,10 @@ mod tests {
     fn collapse_whitespace_joins_runs() {
         assert_eq!(collapse_whitespace("  a\n  b\t\tc \r\n"), "a b c");
         assert_eq!(collapse_whitespace(" \t "), "");
+        assert_eq!(
+            collapse_whitespace("\u{0}nul\u{1b}[31mred\u{7}\u{7f}\u{85}x\u{9c}"),
+            "nul [31mred x"
+        );
+        assert_eq!(collapse_whitespace("\u{202E}rtl 🦙"), "\u{202E}rtl 🦙");
     }
 }

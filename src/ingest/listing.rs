@@ -129,7 +129,8 @@ impl Pairer {
             self.pending = Pending::Nothing;
             return;
         }
-        let title_pending = matches!(self.pending, Pending::Title(..));
+        // A broken title still waits for its abstract, which is then skipped with it.
+        let title_pending = matches!(self.pending, Pending::Title(..) | Pending::Broken);
         match std::str::from_utf8(line.bytes) {
             Ok(text) => match classify(text, title_pending) {
                 Class::Skip => {}
@@ -322,6 +323,26 @@ mod tests {
         facts. We propose a retriever that indexes passages with dense vectors. It beats BM25 \
         on Natural Questions by a wide margin. Ablations show that hard negatives matter most, \
         and that the index can be compressed eightfold with little loss in top-20 accuracy.";
+
+    #[test]
+    fn a_broken_title_takes_its_short_abstract_with_it() {
+        // Found by the hostile corpus: the short abstract after an invalid-UTF-8 title was
+        // read as a title and reported a second time, as a title without an abstract.
+        let short = "We fine-tune BERT with LoRA on GLUE. It works well on most tasks.";
+        let mut page = b"Caf\xe9 Title\n\n".to_vec();
+        page.extend_from_slice(format!("{short}\n\nGood Title\n\n{short}\n").as_bytes());
+        let ctx = FileCtx::new(PathBuf::from("page.txt"), false, 1 << 20);
+        let items: Vec<_> = ListingReader::new(&page[..], ctx).collect();
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert!(matches!(
+            items[0],
+            Err(IngestError::InvalidUtf8 { line: 1, .. })
+        ));
+        assert_eq!(
+            items[1].as_ref().map(|r| r.title.as_str()).ok(),
+            Some("Good Title")
+        );
+    }
 
     fn read(text: &str) -> (Vec<Record>, Vec<IngestError>) {
         let ctx = FileCtx::new(PathBuf::from("page.txt"), false, 1 << 20);

@@ -23,7 +23,7 @@ mod listing;
 mod source;
 
 pub use error::IngestError;
-pub use source::{is_supported, total_bytes, IngestOptions, Records};
+pub use source::{is_supported, read_stream, total_bytes, IngestOptions, Records};
 
 /// Where a record was read from: the file and the 1-based line its title starts on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

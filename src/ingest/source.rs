@@ -32,19 +32,30 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Extensions read inside directories, each optionally followed by `.gz`.
 const EXTENSIONS: &[&str] = &["txt", "jsonl", "ndjson", "json"];
 
-/// Options for reading.
+/// Options for reading: the limits that keep hostile input from exhausting memory or time.
 #[derive(Clone, Debug)]
 pub struct IngestOptions {
     /// The longest line (or JSON array element) read, in bytes; a longer one is an
     /// [`IngestError::LineTooLong`] for that line and is skipped. Also bounds memory per
-    /// line. Default 16 MiB.
+    /// line. Default [`IngestOptions::DEFAULT_MAX_LINE_BYTES`] (8 MiB).
     pub max_line_bytes: usize,
+    /// The most bytes read from one file (after decompression, so a gzip bomb stops here
+    /// too); `None` for no limit (the default). The records before the limit are kept and
+    /// an [`IngestError::FileTooLarge`] names the line reached; the rest is skipped.
+    pub max_file_bytes: Option<u64>,
+}
+
+impl IngestOptions {
+    /// The default [`IngestOptions::max_line_bytes`]: 8 MiB, a thousand times a long
+    /// abstract.
+    pub const DEFAULT_MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
 }
 
 impl Default for IngestOptions {
     fn default() -> Self {
         IngestOptions {
-            max_line_bytes: 16 * 1024 * 1024,
+            max_line_bytes: Self::DEFAULT_MAX_LINE_BYTES,
+            max_file_bytes: None,
         }
     }
 }
@@ -58,6 +69,8 @@ pub(crate) struct FileCtx {
     pub gzip: bool,
     /// [`IngestOptions::max_line_bytes`].
     pub max_line_bytes: usize,
+    /// [`IngestOptions::max_file_bytes`], to name it in [`IngestError::FileTooLarge`].
+    pub max_file_bytes: Option<u64>,
 }
 
 impl FileCtx {
@@ -67,11 +80,20 @@ impl FileCtx {
             path,
             gzip,
             max_line_bytes,
+            max_file_bytes: None,
         }
     }
 
-    /// The error for a failed read at `line`: corrupt gzip when decompressing, else I/O.
+    /// The error for a failed read at `line`: the file size limit when [`Limited`] stopped
+    /// it, corrupt gzip when decompressing, else I/O.
     pub fn read_error(&self, e: io::Error, line: Option<usize>) -> IngestError {
+        if e.get_ref().is_some_and(|inner| inner.is::<LimitReached>()) {
+            return IngestError::FileTooLarge {
+                path: self.path.clone(),
+                line,
+                max: self.max_file_bytes.unwrap_or(0),
+            };
+        }
         let data_error = matches!(
             e.kind(),
             io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof
@@ -229,10 +251,16 @@ fn detect_format(path: &Path, head: &[u8]) -> Format {
     }
 }
 
-/// Whether the start of a file looks binary: any NUL byte, or more than 30% of bytes that
-/// are control characters or not valid UTF-8.
+/// Whether the start of a file looks binary: NUL bytes making more than 1/64 of it (UTF-16
+/// text, images, archives, zero-filled blocks), or more than 30% of bytes that are control
+/// characters (NUL included) or not valid UTF-8.
+///
+/// A few stray NUL bytes in a text file do not make it binary: the lines holding them are
+/// dealt with one by one (NUL is a control character, read as a space), so one bad byte
+/// does not lose the whole file.
 fn looks_binary(head: &[u8]) -> bool {
-    if head.contains(&0) {
+    let nuls = head.iter().filter(|&&b| b == 0).count();
+    if nuls * 64 > head.len() {
         return true;
     }
     let controls = head
@@ -272,6 +300,47 @@ fn read_head(reader: &mut dyn Read, limit: usize) -> Result<Vec<u8>, (io::Error,
     Ok(head)
 }
 
+/// The payload of the error [`Limited`] returns once its limit is reached.
+#[derive(Debug)]
+struct LimitReached;
+
+impl std::fmt::Display for LimitReached {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("file size limit reached")
+    }
+}
+
+impl std::error::Error for LimitReached {}
+
+/// Passes at most `remaining` bytes through, then fails with [`LimitReached`] (if there is
+/// more to read), so the format reader reports the line it reached.
+struct Limited<R> {
+    inner: R,
+    remaining: u64,
+}
+
+impl<R: Read> Read for Limited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.remaining == 0 {
+            // Only an error if the file really goes on.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(io::Error::other(LimitReached)),
+            };
+        }
+        let want = buf
+            .len()
+            .min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.remaining -= n as u64;
+        Ok(n)
+    }
+}
+
 /// A reader that fails once with a saved error, then reads as empty.
 struct FailAfter(Option<io::Error>);
 
@@ -307,26 +376,22 @@ impl Current {
         let n = self.counter.load(Ordering::Relaxed);
         self.size.map_or(n, |size| n.min(size))
     }
-
-    /// A file that could not be opened: it yields one error and nothing else.
-    fn not_opened(path: PathBuf, size: Option<u64>, error: IngestError) -> Self {
-        Current {
-            path,
-            items: Box::new(std::iter::once(Err(error))),
-            counter: Arc::new(AtomicU64::new(0)),
-            size,
-            yielded: 0,
-            opened: false,
-        }
-    }
 }
 
 /// Opens `path` and sets up the reader for its format; problems become the file's only item.
 fn open(path: PathBuf, options: &IngestOptions) -> Current {
+    let counter = Arc::new(AtomicU64::new(0));
     let file = match File::open(&path) {
         Ok(file) => file,
         Err(source) => {
-            return Current::not_opened(path.clone(), None, IngestError::Open { path, source })
+            return Current {
+                path: path.clone(),
+                items: Box::new(std::iter::once(Err(IngestError::Open { path, source }))),
+                counter,
+                size: None,
+                yielded: 0,
+                opened: false,
+            }
         }
     };
     let size = file
@@ -334,22 +399,54 @@ fn open(path: PathBuf, options: &IngestOptions) -> Current {
         .ok()
         .filter(|m| m.is_file())
         .map(|m| m.len());
-    let counter = Arc::new(AtomicU64::new(0));
-    let mut raw = BufReader::with_capacity(
-        BUF_SIZE,
-        Counting {
-            inner: file,
-            count: counter.clone(),
-        },
-    );
-    let fail = |error: IngestError| Current {
-        path: error.path().to_path_buf(),
-        items: Box::new(std::iter::once(Err(error))),
-        counter: counter.clone(),
+    let counted = Counting {
+        inner: file,
+        count: counter.clone(),
+    };
+    Current {
+        items: stream_items(path.clone(), Box::new(counted), options),
+        path,
+        counter,
         size,
         yielded: 0,
         opened: true,
-    };
+    }
+}
+
+/// Reads records from any byte stream as [`Records`] reads a file named `path`: gzip
+/// (by `.gz` or magic bytes), binary detection, BOM, format by `path`'s extension or by
+/// sniffing, and `options`' limits. `path` only names the input in records and errors; it
+/// is not opened.
+///
+/// Unlike [`Records`], an empty stream yields nothing rather than [`IngestError::Empty`].
+/// This is the entry point for reading from memory or a pipe, and for fuzzing.
+///
+/// # Example
+/// ```
+/// use paperkg::ingest::{read_stream, IngestOptions};
+/// use std::path::PathBuf;
+///
+/// let data = &b"{\"title\":\"T\",\"abstract\":\"A.\"}\n{\"title\":1}\n"[..];
+/// let items: Vec<_> = read_stream(PathBuf::from("mem.jsonl"), data, &IngestOptions::default())
+///     .collect();
+/// assert_eq!(items[0].as_ref().map(|r| r.title.as_str()).ok(), Some("T"));
+/// assert_eq!(
+///     items[1].as_ref().err().map(ToString::to_string).as_deref(),
+///     Some("mem.jsonl:2: bad field `title`: expected a string, found a number")
+/// );
+/// ```
+pub fn read_stream<R: Read + Send + 'static>(
+    path: PathBuf,
+    reader: R,
+    options: &IngestOptions,
+) -> impl Iterator<Item = Result<Record, IngestError>> + Send {
+    stream_items(path, Box::new(reader), options)
+}
+
+/// The body of [`read_stream`] and [`open`].
+fn stream_items(path: PathBuf, reader: Box<dyn Read + Send>, options: &IngestOptions) -> Items {
+    let fail = |error: IngestError| -> Items { Box::new(std::iter::once(Err(error))) };
+    let mut raw = BufReader::with_capacity(BUF_SIZE, reader);
     let magic = loop {
         match raw.fill_buf() {
             Ok(buf) => break buf.starts_with(&[0x1f, 0x8b]),
@@ -364,11 +461,19 @@ fn open(path: PathBuf, options: &IngestOptions) -> Current {
         }
     };
     let gzip = magic || has_gz_extension(&path);
-    let ctx = FileCtx::new(path, gzip, options.max_line_bytes);
-    let mut reader: Box<dyn Read + Send> = if ctx.gzip {
+    let mut ctx = FileCtx::new(path, gzip, options.max_line_bytes);
+    ctx.max_file_bytes = options.max_file_bytes;
+    let decoded: Box<dyn Read + Send> = if ctx.gzip {
         Box::new(MultiGzDecoder::new(raw))
     } else {
         Box::new(raw)
+    };
+    let mut reader: Box<dyn Read + Send> = match options.max_file_bytes {
+        Some(max) => Box::new(Limited {
+            inner: decoded,
+            remaining: max,
+        }),
+        None => decoded,
     };
     let mut head = match read_head(&mut reader, HEAD_SIZE) {
         Ok(head) => head,
@@ -381,14 +486,7 @@ fn open(path: PathBuf, options: &IngestOptions) -> Current {
         }
     };
     if head.is_empty() {
-        return Current {
-            path: ctx.path,
-            items: Box::new(std::iter::empty()),
-            counter,
-            size,
-            yielded: 0,
-            opened: true,
-        };
+        return Box::new(std::iter::empty());
     }
     if looks_binary(&head) {
         return fail(IngestError::Binary { path: ctx.path });
@@ -398,19 +496,10 @@ fn open(path: PathBuf, options: &IngestOptions) -> Current {
     }
     let format = detect_format(&ctx.path, &head);
     let stream = BufReader::with_capacity(BUF_SIZE, Cursor::new(head).chain(reader));
-    let path = ctx.path.clone();
-    let items: Items = match format {
+    match format {
         Format::Listing => Box::new(ListingReader::new(stream, ctx)),
         Format::JsonLines => Box::new(JsonLinesReader::new(stream, ctx)),
         Format::JsonArray => Box::new(JsonArrayReader::new(stream, ctx)),
-    };
-    Current {
-        path,
-        items,
-        counter,
-        size,
-        yielded: 0,
-        opened: true,
     }
 }
 
@@ -1044,6 +1133,7 @@ mod tests {
         fs::write(&path, format!("{long}{}", jsonl(1))).expect("write");
         let options = IngestOptions {
             max_line_bytes: 1000,
+            ..IngestOptions::default()
         };
         let items: Vec<_> = Records::new(&[path], options).collect();
         assert_eq!(items.len(), 2);
@@ -1056,6 +1146,103 @@ mod tests {
             })
         ));
         assert!(items[1].is_ok());
+    }
+
+    #[test]
+    fn a_stray_nul_byte_costs_nothing_but_a_space() {
+        let dir = TempDir::new().expect("temp dir");
+        let path = dir.path().join("nul.txt");
+        let page = format!("Stray\u{0}NUL Title\n\n{ABSTRACT}\n\nClean Title\n\n{ABSTRACT}\n");
+        fs::write(&path, page).expect("write");
+        let (r, e) = read_all(&[path]);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(titles(&r), ["Stray NUL Title", "Clean Title"]);
+        // A raw NUL inside a JSON string is invalid JSON: that line only.
+        let path = dir.path().join("nul.jsonl");
+        fs::write(
+            &path,
+            format!("{{\"title\":\"A\u{0}B\",\"abstract\":\"x\"}}\n{}", jsonl(1)),
+        )
+        .expect("write");
+        let (r, e) = read_all(&[path]);
+        assert_eq!(titles(&r), ["Paper 0"]);
+        assert!(
+            matches!(&e[..], [IngestError::MalformedJson { line: 1, .. }]),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn file_limit_keeps_what_came_before_and_names_the_line() {
+        let dir = TempDir::new().expect("temp dir");
+        let text = jsonl(100);
+        let plain = dir.path().join("p.jsonl");
+        fs::write(&plain, &text).expect("write");
+        let packed = dir.path().join("p.jsonl.gz");
+        fs::write(&packed, gzip(text.as_bytes())).expect("write");
+        let line_len = text.lines().next().map_or(0, str::len) as u64 + 1;
+        let options = IngestOptions {
+            max_file_bytes: Some(line_len * 3 + 5),
+            ..IngestOptions::default()
+        };
+        for path in [plain.clone(), packed] {
+            let items: Vec<_> =
+                Records::new(std::slice::from_ref(&path), options.clone()).collect();
+            assert_eq!(items.len(), 4, "{items:?}");
+            assert!(items[..3].iter().all(Result::is_ok));
+            let error = items[3].as_ref().expect_err("limit reported");
+            assert!(
+                matches!(error, IngestError::FileTooLarge { line: Some(4), .. }),
+                "{error:?}"
+            );
+            assert!(error.to_string().contains(":4: file larger than the limit"));
+        }
+        // Exactly at the limit is not over it; a limit inside the head works too.
+        let exact = IngestOptions {
+            max_file_bytes: Some(text.len() as u64),
+            ..IngestOptions::default()
+        };
+        let items: Vec<_> = Records::new(std::slice::from_ref(&plain), exact).collect();
+        assert_eq!(items.len(), 100);
+        assert!(items.iter().all(Result::is_ok));
+        let tiny = IngestOptions {
+            max_file_bytes: Some(0),
+            ..IngestOptions::default()
+        };
+        let items: Vec<_> = Records::new(&[plain], tiny).collect();
+        assert!(
+            matches!(
+                &items[..],
+                [Err(IngestError::FileTooLarge {
+                    line: Some(1),
+                    max: 0,
+                    ..
+                })]
+            ),
+            "{items:?}"
+        );
+    }
+
+    #[test]
+    fn read_stream_reads_memory_like_a_file() {
+        let page = format!("Subscribe\n\nSome Title\n\n{ABSTRACT}\n");
+        let items: Vec<_> = read_stream(
+            PathBuf::from("mem.txt"),
+            Cursor::new(gzip(page.as_bytes())),
+            &IngestOptions::default(),
+        )
+        .collect();
+        assert_eq!(items.len(), 1);
+        assert_eq!(
+            items[0].as_ref().map(|r| r.title.as_str()).ok(),
+            Some("Some Title")
+        );
+        let nothing = read_stream(
+            PathBuf::from("x.txt"),
+            io::empty(),
+            &IngestOptions::default(),
+        );
+        assert_eq!(nothing.count(), 0);
     }
 
     /// A tiny xorshift generator, so the test needs no extra dependency.
