@@ -253,7 +253,6 @@ pub fn build(
             .collect(),
         records_read: counts.records,
         problems: counts.problems,
-        elapsed_ms: started.elapsed().as_millis() as u64,
     };
     let finishing = Instant::now();
     let finished = writer.finish(&graph, &info)?;
