@@ -9,6 +9,13 @@
 //! into place, and the DOT file is drawn from the new database, by the same code (and with
 //! the same readable defaults) as `paperkg export dot`.
 //!
+//! With [`BuildConfig::append`], the records of the database already in the output folder
+//! are replayed first ([`Replay`]: every record in its original order, with its original
+//! file and line), then the new inputs' records, skipping those the database already holds
+//! (same paper, file and line). Everything goes through the same pipeline into a new
+//! database, so appending `B` to a build of `A` gives what building `A B` gives, every
+//! derived table (entities, edges, PMI, evidence, full-text index) refreshed.
+//!
 //! This module does no terminal output: problems and progress go to a [`Observer`]
 //! supplied by the caller.
 
@@ -27,6 +34,7 @@ use crate::graph::{Edge, EntityRelation, EvidenceRecord, KnowledgeGraph, Node, P
 use crate::ingest::{IngestError, IngestOptions, Provenance, Record, Records};
 use crate::limits;
 use crate::store::export::{self as selection, ExportOptions};
+use crate::store::replay::Replay;
 use crate::store::{Store, StoreError};
 
 /// File name of the database inside the output folder.
@@ -54,6 +62,9 @@ pub struct BuildConfig {
     pub dot: ExportOptions,
     /// How the database is written (e.g. without the full-text index).
     pub writer: WriterOptions,
+    /// Add the inputs to the database already in `out_dir` (replaying its records first)
+    /// instead of replacing it. Without a database there, a normal build.
+    pub append: bool,
 }
 
 impl BuildConfig {
@@ -68,6 +79,7 @@ impl BuildConfig {
             max_entities: limits::DEFAULT_MAX_ENTITIES,
             dot: ExportOptions::drawing(),
             writer: WriterOptions::default(),
+            append: false,
         }
     }
 }
@@ -131,6 +143,22 @@ pub struct BuildSummary {
     pub dot: DotSummary,
     /// Where the wall time went.
     pub stages: Stages,
+    /// What was appended to an existing database; `None` for a normal build, and for
+    /// [`BuildConfig::append`] when there was no database to append to.
+    pub appended: Option<Appended>,
+}
+
+/// What `build --append` found and added.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Appended {
+    /// Papers in the database before.
+    pub previous_papers: usize,
+    /// Records replayed from the database (its provenance rows), included in
+    /// [`BuildSummary::records_read`].
+    pub replayed_records: usize,
+    /// New input records skipped because the database already held them (same paper,
+    /// file and line); not in [`BuildSummary::records_read`].
+    pub already_stored: usize,
 }
 
 /// Wall time of each stage of a build. The stages run one after another; reading,
@@ -186,6 +214,23 @@ pub enum BuildError {
     /// Reading the new database back for the drawing failed (the database is in place).
     #[error(transparent)]
     Drawing(#[from] StoreError),
+    /// `--append` to a database of another schema version.
+    #[error(
+        "{} has paperkg schema version {found}, but this paperkg writes version {expected}: \
+         --append cannot extend it; rebuild it from all its inputs without --append",
+        path.display()
+    )]
+    AppendSchema {
+        /// The database.
+        path: PathBuf,
+        /// Its schema version.
+        found: i32,
+        /// The version this paperkg writes.
+        expected: i32,
+    },
+    /// `--append`: reading the existing database back failed.
+    #[error("--append: cannot read the existing database back: {0}")]
+    Replay(StoreError),
     /// A pipeline thread panicked (a bug); nothing was written.
     #[error("internal error: the {0} thread panicked; no output was written")]
     Panicked(&'static str),
@@ -206,17 +251,23 @@ pub fn build(
         source,
     })?;
     let db_path = config.out_dir.join(DATABASE_FILE);
+    let replay = if config.append {
+        open_replay(&db_path)?
+    } else {
+        None
+    };
+    let previous = replay.as_ref().map(|r| r.previous().clone());
     let writer = SqliteWriter::create_with(&db_path, config.writer)?;
     let mut graph = KnowledgeGraph::new();
     let mut counts = Counts::default();
     let batch_size = config.batch_size.max(1);
-    let (writer, files_read) = std::thread::scope(|scope| -> Result<_, BuildError> {
+    let (writer, read) = std::thread::scope(|scope| -> Result<_, BuildError> {
         // Reader thread → this thread (identity, extraction on the rayon pool, graph) →
         // writer thread: reading, extracting and writing overlap. The channels are bounded,
         // so at most a few batches are in flight.
         let (batch_tx, batch_rx) = mpsc::sync_channel::<InputBatch>(IN_FLIGHT);
         let (rows_tx, rows_rx) = mpsc::sync_channel::<Vec<PaperRows>>(IN_FLIGHT);
-        let reader = scope.spawn(move || read_batches(config, batch_size, batch_tx));
+        let reader = scope.spawn(move || read_batches(config, replay, batch_size, batch_tx));
         let writing = scope.spawn(move || write_rows(writer, rows_rx));
         for input in batch_rx {
             for error in &input.problems {
@@ -248,8 +299,10 @@ pub fn build(
         let writer = writing
             .join()
             .map_err(|_| BuildError::Panicked("writer"))??;
-        let files_read = reader.join().map_err(|_| BuildError::Panicked("reader"))?;
-        Ok((writer, files_read))
+        let read = reader
+            .join()
+            .map_err(|_| BuildError::Panicked("reader"))??;
+        Ok((writer, read))
     })?;
     if graph.paper_count() == 0 {
         return Err(BuildError::NothingRead {
@@ -263,16 +316,21 @@ pub fn build(
     let finishing = Instant::now();
     graph.finish();
     stages.graph = finishing.elapsed();
+    let previous = previous.unwrap_or_default();
+    let mut inputs = previous.inputs;
+    let appended_from = inputs.len();
+    for input in &config.inputs {
+        let input = input.display().to_string();
+        // An input appended again is listed once: its records were skipped as stored.
+        if !inputs[..appended_from].contains(&input) {
+            inputs.push(input);
+        }
+    }
     let info = BuildInfo {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        inputs: config
-            .inputs
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect(),
+        inputs,
         records_read: counts.records,
-        problems: counts.problems,
-        elapsed_ms: started.elapsed().as_millis() as u64,
+        problems: previous.problems.saturating_add(counts.problems),
     };
     let finishing = Instant::now();
     let finished = writer.finish(&graph, &info)?;
@@ -290,13 +348,14 @@ pub fn build(
     let mut summary = summarise(
         &graph,
         &counts,
-        files_read,
+        read.files_read,
         started.elapsed(),
         database,
         dot_path,
         &drawn,
     );
     summary.stages = stages;
+    summary.appended = read.appended;
     Ok(summary)
 }
 
@@ -336,10 +395,104 @@ enum PaperRows {
     Duplicate { ordinal: usize, source: Provenance },
 }
 
-/// The reader thread: reads every input in batches of `batch_size` records and sends
-/// them on until the inputs end or the receiver hangs up. Returns the files read.
-fn read_batches(config: &BuildConfig, batch_size: usize, tx: SyncSender<InputBatch>) -> usize {
-    let mut records = Records::new(&config.inputs, config.ingest.clone());
+/// Opens the database at `db_path` for `--append`; `None` when there is none.
+fn open_replay(db_path: &Path) -> Result<Option<Replay>, BuildError> {
+    match std::fs::metadata(db_path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        _ => {}
+    }
+    match Replay::open(db_path) {
+        Ok(replay) => Ok(Some(replay)),
+        Err(StoreError::Open(ExportError::SchemaVersion {
+            path,
+            found,
+            expected,
+        })) => Err(BuildError::AppendSchema {
+            path,
+            found,
+            expected,
+        }),
+        Err(e) => Err(BuildError::Replay(e)),
+    }
+}
+
+/// What the reader thread read.
+struct ReadTotals {
+    files_read: usize,
+    appended: Option<Appended>,
+}
+
+/// The records the reader thread sends: the replayed database's first (when appending),
+/// then the inputs', minus those the database already holds. A database error ends it and
+/// is kept in `failed`.
+struct Feed {
+    replay: Option<Replay>,
+    replaying: bool,
+    records: Records,
+    appended: Appended,
+    failed: Option<StoreError>,
+}
+
+impl Iterator for Feed {
+    type Item = Result<Record, IngestError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed.is_some() {
+            return None;
+        }
+        if self.replaying {
+            match self.replay.as_mut().and_then(Iterator::next) {
+                Some(Ok(record)) => {
+                    self.appended.replayed_records += 1;
+                    return Some(Ok(record));
+                }
+                Some(Err(e)) => {
+                    self.failed = Some(e);
+                    return None;
+                }
+                None => self.replaying = false,
+            }
+        }
+        loop {
+            let item = self.records.next()?;
+            if let (Ok(record), Some(replay)) = (&item, &self.replay) {
+                match replay.already_read(&record.key(), &record.source) {
+                    Ok(true) => {
+                        self.appended.already_stored += 1;
+                        continue;
+                    }
+                    Ok(false) => {}
+                    Err(e) => {
+                        self.failed = Some(e);
+                        return None;
+                    }
+                }
+            }
+            return Some(item);
+        }
+    }
+}
+
+/// The reader thread: reads the replayed database (if any) and every input in batches of
+/// `batch_size` records and sends them on until the inputs end or the receiver hangs up.
+/// Fails when the replayed database cannot be read: a partial replay would lose papers.
+fn read_batches(
+    config: &BuildConfig,
+    replay: Option<Replay>,
+    batch_size: usize,
+    tx: SyncSender<InputBatch>,
+) -> Result<ReadTotals, BuildError> {
+    let appended = replay.as_ref().map(|r| Appended {
+        previous_papers: r.previous().papers,
+        ..Appended::default()
+    });
+    let mut records = Feed {
+        replaying: replay.is_some(),
+        replay,
+        records: Records::new(&config.inputs, config.ingest.clone()),
+        appended: appended.unwrap_or_default(),
+        failed: None,
+    };
     loop {
         let mut batch = InputBatch {
             records: Vec::with_capacity(batch_size),
@@ -357,7 +510,10 @@ fn read_batches(config: &BuildConfig, batch_size: usize, tx: SyncSender<InputBat
                 Err(error) => batch.problems.push(error),
             }
         }
-        batch.bytes_read = records.bytes_read();
+        if records.failed.is_some() {
+            break;
+        }
+        batch.bytes_read = records.records.bytes_read();
         let last = batch.records.len() < batch_size;
         if (batch.records.is_empty() && batch.problems.is_empty()) || tx.send(batch).is_err() {
             break;
@@ -366,7 +522,13 @@ fn read_batches(config: &BuildConfig, batch_size: usize, tx: SyncSender<InputBat
             break;
         }
     }
-    records.files_read()
+    if let Some(e) = records.failed {
+        return Err(BuildError::Replay(e));
+    }
+    Ok(ReadTotals {
+        files_read: records.records.files_read(),
+        appended: appended.map(|_| records.appended),
+    })
 }
 
 /// The writer thread: stores every batch of rows in arrival order, then hands the writer
@@ -527,6 +689,7 @@ fn summarise(
             dropped_nodes: drawn.dropped_nodes,
         },
         stages: Stages::default(),
+        appended: None,
     }
 }
 

@@ -44,6 +44,13 @@ pub struct BuildArgs {
     /// build's time); full-text queries then fail with "no such table: papers_fts".
     #[arg(long)]
     pub no_fts: bool,
+    /// Add the inputs to the database already in the output folder instead of replacing
+    /// it: its papers are kept (and re-extracted with the current lexicon), records it
+    /// already holds (same paper, file and line) are skipped, and every derived table and
+    /// graph.dot are rebuilt, as if all inputs had been built at once. Without a database
+    /// there, a normal build.
+    #[arg(long)]
+    pub append: bool,
     /// Longest input line (or JSON array element) read; a longer one is skipped with a
     /// warning naming its file and line. Bytes, or with a suffix: 512K, 8M, 1G.
     #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
@@ -101,12 +108,19 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         .max(1);
     config.ingest.max_file_bytes = args.max_file_bytes.filter(|&n| n > 0);
     config.max_entities = args.max_entities;
+    config.append = args.append;
 
     let mut reporter = Reporter::new(ingest::total_bytes(&config.inputs));
     let result = build::build(&config, &extractor, &mut reporter);
     reporter.bar.finish_and_clear();
     reporter.report_hidden();
     let summary = result.context("build failed; previous outputs, if any, are unchanged")?;
+    if args.append && summary.appended.is_none() {
+        eprintln!(
+            "paperkg: --append: there was no database at {} yet, so this was a normal build",
+            summary.database.display()
+        );
+    }
     let mut out = std::io::stdout().lock();
     if args.json {
         writeln!(out, "{}", summary_json(&summary))?;
@@ -181,19 +195,39 @@ fn write_summary(out: &mut impl Write, s: &BuildSummary) -> std::io::Result<()> 
         .map(|(kind, n)| format!("{kind} {}", thousands(*n)))
         .collect();
     let entities: usize = s.entities_by_type.iter().map(|(_, n)| n).sum();
-    writeln!(
-        out,
-        "paperkg build: {} records from {} file(s) in {:.2} s",
-        thousands(s.records_read),
-        s.files_read,
-        s.elapsed.as_secs_f64()
-    )?;
+    match &s.appended {
+        None => writeln!(
+            out,
+            "paperkg build: {} records from {} file(s) in {:.2} s",
+            thousands(s.records_read),
+            s.files_read,
+            s.elapsed.as_secs_f64()
+        )?,
+        Some(a) => writeln!(
+            out,
+            "paperkg build --append: {} records replayed from the database and {} from {} file(s) in {:.2} s",
+            thousands(a.replayed_records),
+            thousands(s.records_read.saturating_sub(a.replayed_records)),
+            s.files_read,
+            s.elapsed.as_secs_f64()
+        )?,
+    }
     writeln!(
         out,
         "  papers     {} ({} duplicate record(s) merged)",
         thousands(s.papers),
         thousands(s.duplicates)
     )?;
+    if let Some(a) = &s.appended {
+        writeln!(
+            out,
+            "  appended   {} new paper(s) to the {} already stored ({} record(s) replayed; {} input record(s) already stored, skipped)",
+            thousands(s.papers.saturating_sub(a.previous_papers)),
+            thousands(a.previous_papers),
+            thousands(a.replayed_records),
+            thousands(a.already_stored)
+        )?;
+    }
     writeln!(
         out,
         "  skipped    {} input problem(s)",
@@ -287,6 +321,12 @@ fn summary_json(s: &BuildSummary) -> serde_json::Value {
         "dot_nodes": s.dot.nodes,
         "dot_edges": s.dot.edges,
         "dot_dropped_nodes": s.dot.dropped_nodes,
+        "appended": s.appended.map(|a| serde_json::json!({
+            "new_papers": s.papers.saturating_sub(a.previous_papers),
+            "previous_papers": a.previous_papers,
+            "replayed_records": a.replayed_records,
+            "already_stored": a.already_stored,
+        })),
         "stages_ms": {
             "streaming": s.stages.streaming.as_millis() as u64,
             "graph": s.stages.graph.as_millis() as u64,

@@ -41,10 +41,9 @@ fn write_stats(out: &mut impl Write, db: &std::path::Path, s: &DbStats) -> std::
         .collect();
     writeln!(
         out,
-        "{}: built by paperkg {} in {:.2} s from {}",
+        "{}: built by paperkg {} from {}",
         db.display(),
         s.tool_version,
-        s.elapsed_ms as f64 / 1000.0,
         s.inputs.join(", ")
     )?;
     writeln!(

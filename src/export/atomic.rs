@@ -7,6 +7,12 @@
 //! `.<target file name>.tmp-<pid>-<n>`, so it is hidden, recognisably ours, and unique
 //! within a process.
 //!
+//! A process killed mid-write (SIGKILL, power loss) cannot remove its temporary file. The
+//! next [`TempTarget::new`] for the same target removes such leftovers: files of that
+//! name pattern whose process is gone. Whether a process is gone is only known on Linux
+//! (`/proc/<pid>`); elsewhere leftovers stay until removed by hand. A live process's file,
+//! or one of this process, is never touched.
+//!
 //! This module does not write the contents itself and does not lock the target against
 //! concurrent writers: the last rename wins.
 
@@ -71,6 +77,7 @@ impl TempTarget {
                 })
             }
         }
+        remove_stale(&dir, name);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let mut tmp_name = std::ffi::OsString::from(".");
         tmp_name.push(name);
@@ -142,6 +149,49 @@ impl Drop for TempTarget {
     }
 }
 
+/// Removes the temporary files of `target_name` in `dir` left by processes that are gone
+/// (see the module documentation). Best effort: errors are ignored, since a leftover only
+/// wastes space.
+fn remove_stale(dir: &Path, target_name: &std::ffi::OsStr) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{}.tmp-", target_name.to_string_lossy());
+    let ours = std::process::id();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(temp_owner)
+        else {
+            continue;
+        };
+        if pid != ours && process_is_gone(pid) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The pid in the `<pid>-<n>` tail of a temporary name (SQLite's `-journal`, `-wal` and
+/// `-shm` companions included); `None` for any other name.
+fn temp_owner(tail: &str) -> Option<u32> {
+    let mut parts = tail.split('-');
+    let pid = parts.next()?.parse().ok()?;
+    parts.next()?.parse::<usize>().ok()?;
+    match parts.next() {
+        None | Some("journal" | "wal" | "shm") if parts.next().is_none() => Some(pid),
+        _ => None,
+    }
+}
+
+/// Whether process `pid` is known to have ended: Linux only, through `/proc`.
+fn process_is_gone(pid: u32) -> bool {
+    cfg!(target_os = "linux")
+        && Path::new("/proc/self").exists()
+        && !Path::new("/proc").join(pid.to_string()).exists()
+}
+
 /// Writes `bytes` to `target` atomically; returns the target path.
 pub(crate) fn write_atomic(target: &Path, bytes: &[u8]) -> Result<PathBuf, ExportError> {
     let tmp = TempTarget::new(target)?;
@@ -201,6 +251,46 @@ mod tests {
         drop(tmp);
         assert_eq!(fs::read_to_string(&target).unwrap(), "old");
         assert_eq!(entries(dir.path()), vec!["kg.sqlite".to_string()]);
+    }
+
+    #[test]
+    fn temp_owner_reads_only_our_names() {
+        assert_eq!(temp_owner("123-0"), Some(123));
+        assert_eq!(temp_owner("123-4-journal"), Some(123));
+        assert_eq!(temp_owner("123"), None);
+        assert_eq!(temp_owner("123-x"), None);
+        assert_eq!(temp_owner("abc-0"), None);
+        assert_eq!(temp_owner("123-0-backup"), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn leftovers_of_ended_processes_are_removed_others_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("kg.sqlite");
+        fs::write(&target, "old").unwrap();
+        // A process that has ended (and was reaped), pid 1 (always alive), this process.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let ended = child.id();
+        child.wait().unwrap();
+        let me = std::process::id();
+        let names = [
+            format!(".kg.sqlite.tmp-{ended}-0"),
+            format!(".kg.sqlite.tmp-{ended}-3-journal"),
+            ".kg.sqlite.tmp-1-0".to_string(),
+            format!(".kg.sqlite.tmp-{me}-999999"),
+            format!(".graph.dot.tmp-{ended}-0"),
+            format!(".kg.sqlite.tmp-{ended}-0.keep"),
+        ];
+        for name in &names {
+            fs::write(dir.path().join(name), "partial").unwrap();
+        }
+        let tmp = TempTarget::new(&target).unwrap();
+        drop(tmp);
+        let mut kept: Vec<String> = names[2..].to_vec();
+        kept.push("kg.sqlite".to_string());
+        kept.sort();
+        assert_eq!(entries(dir.path()), kept);
     }
 
     #[test]

@@ -77,8 +77,9 @@ const FORMAT: &str = "paperkg";
 ///   the sentences naming both; the papers that name both in separate sentences are found
 ///   through `paper_entities`.
 /// * `meta`: key/value facts about the build (`format`, `schema_version`, `tool_version`,
-///   `inputs` as a JSON array, `records_read`, `problems`, `elapsed_ms`, `papers`,
-///   `entities`).
+///   `inputs` as a JSON array, `records_read`, `problems`, `papers`, `entities`,
+///   `full_text`). No timing or other fact that differs between two builds of the same
+///   input is stored, so rebuilding gives the same bytes.
 /// * `papers_fts`: an FTS5 full-text index over `papers.title` and `papers.abstract`
 ///   (external content: the text lives in `papers`; `rowid` is `papers.id`).
 /// * Views for the common joins: `entity_papers` (an entity with each paper relating to
@@ -293,8 +294,6 @@ pub struct BuildInfo {
     pub records_read: usize,
     /// Problems reported while reading (records skipped or damaged).
     pub problems: usize,
-    /// Wall time of the build in milliseconds.
-    pub elapsed_ms: u64,
 }
 
 /// A database written by [`SqliteWriter::finish`].
@@ -694,14 +693,13 @@ impl SqliteWriter {
         } else {
             "skipped"
         };
-        let rows: [(&str, String); 10] = [
+        let rows: [(&str, String); 9] = [
             ("format", FORMAT.to_string()),
             ("schema_version", SCHEMA_VERSION.to_string()),
             ("tool_version", info.tool_version.clone()),
             ("inputs", inputs),
             ("records_read", info.records_read.to_string()),
             ("problems", info.problems.to_string()),
-            ("elapsed_ms", info.elapsed_ms.to_string()),
             ("papers", graph.paper_count().to_string()),
             ("entities", graph.entity_count().to_string()),
             ("full_text", full_text.to_string()),
@@ -784,8 +782,6 @@ pub struct DbStats {
     pub evidence: usize,
     /// Problems reported while reading the inputs.
     pub problems: usize,
-    /// Build time in milliseconds.
-    pub elapsed_ms: u64,
     /// The build's input paths.
     pub inputs: Vec<String>,
     /// The paperkg version that built the database.
@@ -858,7 +854,6 @@ pub fn read_stats(path: &Path) -> Result<DbStats, ExportError> {
         relation_edges: count("SELECT COUNT(*) FROM edges WHERE relation <> 'co_mentioned'")?,
         evidence: count("SELECT COUNT(*) FROM evidence")?,
         problems: usize::try_from(number("problems")?).unwrap_or(usize::MAX),
-        elapsed_ms: number("elapsed_ms")?,
         inputs,
         tool_version: meta("tool_version")?,
     })
@@ -981,7 +976,6 @@ mod tests {
             inputs: vec!["data/a.txt".into(), "data/b.jsonl.gz".into()],
             records_read: 4,
             problems: 1,
-            elapsed_ms: 42,
         }
     }
 
@@ -1196,7 +1190,7 @@ mod tests {
         // Llama 2 variant_of LLaMA.
         assert_eq!(s.relation_edges, 1);
         assert!(s.evidence >= 6, "{s:?}");
-        assert_eq!((s.problems, s.elapsed_ms), (1, 42));
+        assert_eq!(s.problems, 1);
         assert_eq!(s.inputs, info().inputs);
         assert_eq!(s.tool_version, "0.1.0-test");
         let json = serde_json::to_value(&s).unwrap();

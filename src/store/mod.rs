@@ -7,7 +7,8 @@
 //! abstracts, papers naming an entity. [`Store::load_graph`] loads every entity and entity →
 //! entity relation into a petgraph [`EntityGraph`] for the whole-graph algorithms of
 //! [`crate::graph::algo`]. [`explore`] puts these together into one report per command;
-//! [`export`] reads the selection the graph files and drawings are written from; [`sql`]
+//! [`export`] reads the selection the graph files and drawings are written from; [`replay`]
+//! reads the records back for `build --append`; [`sql`]
 //! runs a user's SQL on a read-only connection for `paperkg sql`.
 //!
 //! This module never writes: the connection is read-only, and a missing file is an error,
@@ -15,6 +16,7 @@
 
 pub mod explore;
 pub mod export;
+pub mod replay;
 pub mod resolve;
 pub mod sql;
 pub mod subgraph;
