@@ -47,9 +47,12 @@ pub fn definitions(text: &str) -> Vec<Definition> {
         } else if inner_text.contains(' ') {
             // `ACR (Long Form)`: the word before the parenthesis is the short form.
             let before = text[..open].trim_end();
+            // Past the separator, which may be more than one byte (U+0085, U+3000 …).
             let word_start = before
-                .rfind(|c: char| c.is_whitespace() || c == '(' || c == ',')
-                .map_or(0, |i| i + 1);
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| c.is_whitespace() || c == '(' || c == ',')
+                .map_or(0, |(i, c)| i + c.len_utf8());
             let short = &before[word_start..];
             if is_short_form(short) && matches_letters(&short_letters(short), inner_text) {
                 out.push(Definition {
@@ -219,6 +222,18 @@ pub fn is_named(long: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_multibyte_separator_before_a_short_form_is_skipped_whole() {
+        // Found by proptest: U+0085 (NEL) is whitespace of two bytes.
+        let text = "SlimPajama. Sophia\u{85}SH (Sophia Harbour)";
+        let found = definitions(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(&text[found[0].short.clone()], "SH");
+        assert_eq!(&text[found[0].long.clone()], "Sophia Harbour");
+        // And no panic on the exact input proptest shrank to.
+        definitions("SlimPajamaDeepSeek-Coder-V2. SophiaH\\<\u{feff}A\u{1c5}\u{85}FLaj (x y)");
+    }
 
     fn defs(text: &str) -> Vec<(&str, &str, bool)> {
         definitions(text)
