@@ -84,7 +84,10 @@ measure() {
     printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$wall" "$rss" "$cpu" "$load" >> "$results"
 }
 
-measure "paperkg-build" "$bin" build --out "$work/paperkg-out" "$corpus"
+# The baseline builds no full-text index, so the comparable build skips it (--no-fts);
+# the full build, FTS5 index included, is measured beside it.
+measure "paperkg-build" "$bin" build --no-fts --out "$work/paperkg-out" "$corpus"
+measure "paperkg-build-fts" "$bin" build --out "$work/paperkg-out-fts" "$corpus"
 measure "paperkg-extract" "$bin" extract "$corpus"
 if [ "$baseline" = 1 ]; then
     measure "python-baseline" python3 "$repo/bench/baseline.py" \
