@@ -219,17 +219,26 @@ fn run_dot(args: DotArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The selection of a whole-graph export (every entity unless filtered), with a message
+/// when it was cut; an exit code instead when the selection cannot be made.
+fn load_everything(args: &FileArgs) -> anyhow::Result<Result<ExportGraph, ExitCode>> {
+    let options = args.select.options(ExportOptions::everything(), 0);
+    let graph = args.select.load(&options)?;
+    if let Ok(g) = &graph {
+        report_cut(g);
+    }
+    Ok(graph)
+}
+
 fn run_file(
     args: FileArgs,
     default_name: &str,
     write: fn(&ExportGraph) -> String,
 ) -> anyhow::Result<ExitCode> {
-    let options = args.select.options(ExportOptions::everything(), 0);
-    let graph = match args.select.load(&options)? {
+    let graph = match load_everything(&args)? {
         Ok(g) => g,
         Err(code) => return Ok(code),
     };
-    report_cut(&graph);
     let path = args
         .output
         .unwrap_or_else(|| args.select.default_output(default_name));
@@ -244,12 +253,10 @@ fn run_file(
 }
 
 fn run_neo4j(args: FileArgs) -> anyhow::Result<ExitCode> {
-    let options = args.select.options(ExportOptions::everything(), 0);
-    let graph = match args.select.load(&options)? {
+    let graph = match load_everything(&args)? {
         Ok(g) => g,
         Err(code) => return Ok(code),
     };
-    report_cut(&graph);
     let dir = args
         .output
         .unwrap_or_else(|| args.select.default_output("neo4j"));

@@ -267,21 +267,7 @@ fn entity_links(store: &Store) -> Result<Vec<EntityLink>, StoreError> {
             AND v.target_id = x.target_id AND v.relation = x.relation) \
          FROM edges x",
         [],
-        |r| {
-            let rel: String = r.get(2)?;
-            let Ok(relation) = rel.parse::<EntityRelation>() else {
-                return Ok(Err(format!("unknown relation {rel:?} in edges")));
-            };
-            Ok(Ok(EntityLink {
-                source: r.get(0)?,
-                target: r.get(1)?,
-                relation,
-                support: size(r.get(3)?),
-                sentences: size(r.get(4)?),
-                pmi: r.get(5)?,
-                evidence: size(r.get(6)?),
-            }))
-        },
+        entity_link_row,
     )?;
     links.sort_by_key(|l| (l.source, l.target, l.relation));
     Ok(links)
@@ -298,25 +284,12 @@ fn entity_links_among(store: &Store, kept: &HashSet<i64>) -> Result<Vec<EntityLi
     ids.sort_unstable();
     let mut links = Vec::new();
     for id in ids {
+        // Evidence is counted below, only for the relations kept.
         let rows = store.rows(
-            "SELECT source_id, target_id, relation, support, sentences, pmi FROM edges \
+            "SELECT source_id, target_id, relation, support, sentences, pmi, 0 FROM edges \
              WHERE source_id = ?1",
             [id],
-            |r| {
-                let rel: String = r.get(2)?;
-                let Ok(relation) = rel.parse::<EntityRelation>() else {
-                    return Ok(Err(format!("unknown relation {rel:?} in edges")));
-                };
-                Ok(Ok(EntityLink {
-                    source: r.get(0)?,
-                    target: r.get(1)?,
-                    relation,
-                    support: size(r.get(3)?),
-                    sentences: size(r.get(4)?),
-                    pmi: r.get(5)?,
-                    evidence: 0,
-                }))
-            },
+            entity_link_row,
         )?;
         links.extend(rows.into_iter().filter(|l| kept.contains(&l.target)));
     }
@@ -331,6 +304,24 @@ fn entity_links_among(store: &Store, kept: &HashSet<i64>) -> Result<Vec<EntityLi
     }
     links.sort_by_key(|l| (l.source, l.target, l.relation));
     Ok(links)
+}
+
+/// Reads an [`EntityLink`]: `source_id, target_id, relation, support, sentences, pmi`,
+/// then its evidence count.
+fn entity_link_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<EntityLink, String>> {
+    let rel: String = r.get(2)?;
+    let Ok(relation) = rel.parse::<EntityRelation>() else {
+        return Ok(Err(format!("unknown relation {rel:?} in edges")));
+    };
+    Ok(Ok(EntityLink {
+        source: r.get(0)?,
+        target: r.get(1)?,
+        relation,
+        support: size(r.get(3)?),
+        sentences: size(r.get(4)?),
+        pmi: r.get(5)?,
+        evidence: size(r.get(6)?),
+    }))
 }
 
 /// Link strength as a sortable integer (see [`LinkInfo::strength`]).

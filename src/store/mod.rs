@@ -180,6 +180,32 @@ impl LoadedGraph {
     pub fn node(&self, id: i64) -> Option<NodeIndex> {
         self.index.get(&id).copied()
     }
+
+    /// Adds an entity as a node.
+    fn add_entity(&mut self, e: EntityRow) {
+        let id = e.id;
+        let node = self.graph.add_node(EntityInfo {
+            id,
+            name: e.name,
+            kind: e.kind,
+            family: e.family,
+            papers: e.papers,
+            mentions: e.mentions,
+        });
+        self.index.insert(id, node);
+    }
+
+    /// Adds a relation between two entities already added; the reason it is damaged when
+    /// one is missing.
+    fn add_link(&mut self, source: i64, target: i64, link: LinkInfo) -> Result<(), String> {
+        match (self.node(source), self.node(target)) {
+            (Some(a), Some(b)) => {
+                self.graph.add_edge(a, b, link);
+                Ok(())
+            }
+            _ => Err(format!("edge {source} → {target} names a missing entity")),
+        }
+    }
 }
 
 /// A paperkg database opened read-only.
@@ -545,45 +571,16 @@ impl Store {
     pub fn load_graph(&self) -> Result<LoadedGraph, StoreError> {
         let mut loaded = LoadedGraph::default();
         for e in self.all_entities()? {
-            let id = e.id;
-            let node = loaded.graph.add_node(EntityInfo {
-                id,
-                name: e.name,
-                kind: e.kind,
-                family: e.family,
-                papers: e.papers,
-                mentions: e.mentions,
-            });
-            loaded.index.insert(id, node);
+            loaded.add_entity(e);
         }
-        let edges: Vec<(i64, i64, LinkInfo)> = self.rows(
+        let edges = self.rows(
             "SELECT source_id, target_id, relation, support, sentences, pmi FROM edges \
              ORDER BY source_id, target_id, relation",
             [],
-            |r| {
-                let rel: String = r.get(2)?;
-                let Ok(relation) = rel.parse::<EntityRelation>() else {
-                    return Ok(Err(format!("unknown relation {rel:?} in edges")));
-                };
-                Ok(Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    LinkInfo {
-                        relation,
-                        support: size(r.get(3)?),
-                        sentences: size(r.get(4)?),
-                        pmi: r.get(5)?,
-                    },
-                )))
-            },
+            edge_row,
         )?;
         for (s, t, link) in edges {
-            match (loaded.node(s), loaded.node(t)) {
-                (Some(a), Some(b)) => {
-                    loaded.graph.add_edge(a, b, link);
-                }
-                _ => return Err(self.damaged(format!("edge {s} → {t} names a missing entity"))),
-            }
+            loaded.add_link(s, t, link).map_err(|r| self.damaged(r))?;
         }
         Ok(loaded)
     }
@@ -604,6 +601,24 @@ fn entity_row(r: &Row<'_>) -> rusqlite::Result<Result<EntityRow, String>> {
         papers: size(r.get(5)?),
         mentions: size(r.get(6)?),
     }))
+}
+
+/// Reads an `edges` row: `source_id, target_id, relation, support, sentences, pmi`.
+fn edge_row(r: &Row<'_>) -> rusqlite::Result<Result<(i64, i64, LinkInfo), String>> {
+    let rel: String = r.get(2)?;
+    let Ok(relation) = rel.parse::<EntityRelation>() else {
+        return Ok(Err(format!("unknown relation {rel:?} in edges")));
+    };
+    Ok(Ok((
+        r.get(0)?,
+        r.get(1)?,
+        LinkInfo {
+            relation,
+            support: size(r.get(3)?),
+            sentences: size(r.get(4)?),
+            pmi: r.get(5)?,
+        },
+    )))
 }
 
 /// Reads a [`LinkRow`]: entity columns, then relation, direction, support, sentences, pmi.

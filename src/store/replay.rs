@@ -220,6 +220,19 @@ mod tests {
     use crate::ingest::Records;
     use crate::{Extractor, Lexicon};
 
+    /// Builds `input` into `dir/out` and returns that folder.
+    fn build_into(dir: &Path, input: &Path) -> PathBuf {
+        let out = dir.join("out");
+        let extractor = Extractor::new(&Lexicon::builtin());
+        build(
+            &BuildConfig::new(vec![input.to_path_buf()], out.clone()),
+            &extractor,
+            &mut Silent,
+        )
+        .unwrap();
+        out
+    }
+
     fn jsonl(dir: &Path) -> PathBuf {
         let path = dir.join("in.jsonl");
         std::fs::write(
@@ -243,14 +256,7 @@ mod tests {
     fn replays_every_record_in_order_with_its_provenance() {
         let dir = tempfile::tempdir().unwrap();
         let input = jsonl(dir.path());
-        let out = dir.path().join("out");
-        let extractor = Extractor::new(&Lexicon::builtin());
-        build(
-            &BuildConfig::new(vec![input.clone()], out.clone()),
-            &extractor,
-            &mut Silent,
-        )
-        .unwrap();
+        let out = build_into(dir.path(), &input);
         let replay = Replay::open(&out.join("kg.sqlite")).unwrap();
         assert_eq!(
             replay.previous(),
@@ -281,14 +287,7 @@ mod tests {
     fn already_read_needs_the_same_key_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
         let input = jsonl(dir.path());
-        let out = dir.path().join("out");
-        let extractor = Extractor::new(&Lexicon::builtin());
-        build(
-            &BuildConfig::new(vec![input.clone()], out.clone()),
-            &extractor,
-            &mut Silent,
-        )
-        .unwrap();
+        let out = build_into(dir.path(), &input);
         let replay = Replay::open(&out.join("kg.sqlite")).unwrap();
         let at = |line| Provenance {
             file: input.clone(),
@@ -318,14 +317,7 @@ mod tests {
             ));
         }
         std::fs::write(&input, text).unwrap();
-        let out = dir.path().join("out");
-        let extractor = Extractor::new(&Lexicon::builtin());
-        build(
-            &BuildConfig::new(vec![input], out.clone()),
-            &extractor,
-            &mut Silent,
-        )
-        .unwrap();
+        let out = build_into(dir.path(), &input);
         let lines: Vec<usize> = Replay::open(&out.join("kg.sqlite"))
             .unwrap()
             .map(|r| r.unwrap().source.line)

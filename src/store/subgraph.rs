@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rusqlite::params;
 
-use super::{entity_row, size, LoadedGraph, Store, StoreError};
-use crate::graph::algo::{EntityInfo, LinkInfo};
+use super::{edge_row, entity_row, LoadedGraph, Store, StoreError};
+use crate::graph::algo::LinkInfo;
 use crate::graph::EntityRelation;
 
 /// An entity → entity relation by ids, as stored.
@@ -45,25 +45,15 @@ impl Store {
                    WHERE target_id = ?1 AND source_id <> ?1 AND (?2 IS NULL OR relation = ?2) \
                    AND (?3 = 0 OR sentences > 0)";
         let relation = follow.relation.map(EntityRelation::as_str);
-        self.rows(
+        let rows = self.rows(
             sql,
             params![id, relation, i64::from(follow.sentences_only)],
-            |r| {
-                let rel: String = r.get(2)?;
-                let Ok(relation) = rel.parse::<EntityRelation>() else {
-                    return Ok(Err(format!("unknown relation {rel:?} in edges")));
-                };
-                Ok(Ok((
-                    (r.get(0)?, r.get(1)?, relation.as_str()),
-                    LinkInfo {
-                        relation,
-                        support: size(r.get(3)?),
-                        sentences: size(r.get(4)?),
-                        pmi: r.get(5)?,
-                    },
-                )))
-            },
-        )
+            edge_row,
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|(s, t, link)| ((s, t, link.relation.as_str()), link))
+            .collect())
     }
 
     /// Every entity within `depth` hops of entity `start` over the relations `follow`
@@ -169,25 +159,11 @@ impl Store {
                 list.join(",")
             );
             for e in self.rows(&sql, [], entity_row)? {
-                let id = e.id;
-                let node = loaded.graph.add_node(EntityInfo {
-                    id,
-                    name: e.name,
-                    kind: e.kind,
-                    family: e.family,
-                    papers: e.papers,
-                    mentions: e.mentions,
-                });
-                loaded.index.insert(id, node);
+                loaded.add_entity(e);
             }
         }
         for ((s, t, _), link) in edges {
-            match (loaded.node(s), loaded.node(t)) {
-                (Some(x), Some(y)) => {
-                    loaded.graph.add_edge(x, y, link);
-                }
-                _ => return Err(self.damaged(format!("edge {s} → {t} names a missing entity"))),
-            }
+            loaded.add_link(s, t, link).map_err(|r| self.damaged(r))?;
         }
         Ok(loaded)
     }
