@@ -235,9 +235,61 @@ pub fn shape(word: &str) -> Shape {
     }
 }
 
+/// What the shape rules look at, counted by [`shape_chars`] or [`shape_ascii`].
+struct Counts {
+    letters: usize,
+    upper: usize,
+    lower: usize,
+    digits: usize,
+    /// A capital after the first character.
+    upper_after_first: bool,
+    first_alphabetic: bool,
+    first_uppercase: bool,
+    /// For a hyphenated word with letters: its non-empty parts.
+    parts: Option<Parts>,
+}
+
+/// The non-empty parts of a hyphenated word.
+struct Parts {
+    /// Parts starting with a capital.
+    capitalised: usize,
+    /// Some part has two capitals, or a capital after its first character.
+    caps_part: bool,
+    count: usize,
+}
+
+/// The shape rules, once, for both ways of counting.
+fn decide(c: &Counts) -> Shape {
+    if c.letters == 0 {
+        return Shape::Plain;
+    }
+    if c.upper == c.letters && c.upper >= 2 {
+        return Shape::Caps;
+    }
+    if let Some(p) = &c.parts {
+        if p.caps_part || (p.capitalised == p.count && p.count >= 2) {
+            return Shape::Compound;
+        }
+        if c.digits > 0 && c.first_alphabetic && c.upper > 0 {
+            return Shape::Alnum;
+        }
+        return Shape::Plain;
+    }
+    if c.lower > 0 && c.upper_after_first {
+        return Shape::Mixed;
+    }
+    if c.digits > 0 && c.first_alphabetic && c.letters >= 2 {
+        return Shape::Alnum;
+    }
+    if c.first_uppercase {
+        return Shape::Capitalized;
+    }
+    Shape::Plain
+}
+
 /// [`shape`] of a word already singular, character by character.
 fn shape_chars(word: &str) -> Shape {
-    // One pass over the characters counts what the rules below need.
+    // One pass over the characters counts what the rules need.
     let (mut letters, mut upper, mut lower, mut digits) = (0usize, 0usize, 0usize, 0usize);
     let mut upper_after_first = false;
     let mut hyphen = false;
@@ -259,43 +311,29 @@ fn shape_chars(word: &str) -> Shape {
         }
         hyphen |= c == '-';
     }
-    if letters == 0 {
-        return Shape::Plain;
-    }
-    if hyphen {
+    let parts = (hyphen && letters > 0).then(|| {
         let parts = || word.split('-').filter(|p| !p.is_empty());
-        let capitalised = parts()
-            .filter(|p| p.chars().next().is_some_and(char::is_uppercase))
-            .count();
-        let caps_part = parts().any(|p| {
-            let u = p.chars().filter(|c| c.is_uppercase()).count();
-            u >= 2 || (u >= 1 && p.chars().skip(1).any(char::is_uppercase))
-        });
-        let n_parts = parts().count();
-        if upper == letters && upper >= 2 {
-            return Shape::Caps;
+        Parts {
+            capitalised: parts()
+                .filter(|p| p.chars().next().is_some_and(char::is_uppercase))
+                .count(),
+            caps_part: parts().any(|p| {
+                let u = p.chars().filter(|c| c.is_uppercase()).count();
+                u >= 2 || (u >= 1 && p.chars().skip(1).any(char::is_uppercase))
+            }),
+            count: parts().count(),
         }
-        if caps_part || (capitalised == n_parts && n_parts >= 2) {
-            return Shape::Compound;
-        }
-        if digits > 0 && first.is_alphabetic() && upper > 0 {
-            return Shape::Alnum;
-        }
-        return Shape::Plain;
-    }
-    if upper == letters && upper >= 2 {
-        return Shape::Caps;
-    }
-    if lower > 0 && upper_after_first {
-        return Shape::Mixed;
-    }
-    if digits > 0 && first.is_alphabetic() && letters >= 2 {
-        return Shape::Alnum;
-    }
-    if first.is_uppercase() {
-        return Shape::Capitalized;
-    }
-    Shape::Plain
+    });
+    decide(&Counts {
+        letters,
+        upper,
+        lower,
+        digits,
+        upper_after_first,
+        first_alphabetic: first.is_alphabetic(),
+        first_uppercase: first.is_uppercase(),
+        parts,
+    })
 }
 
 /// [`shape`] of an ASCII word (already singular), byte by byte: the same rules, with
@@ -319,42 +357,27 @@ fn shape_ascii(word: &[u8]) -> Shape {
         }
     }
     let first = word.first().copied().unwrap_or(b' ');
-    let upper_after_first = word.iter().skip(1).any(u8::is_ascii_uppercase);
-    if letters == 0 {
-        return Shape::Plain;
-    }
-    if hyphen {
+    let parts = (hyphen && letters > 0).then(|| {
         let parts = || word.split(|&c| c == b'-').filter(|p| !p.is_empty());
-        let capitalised = parts().filter(|p| p[0].is_ascii_uppercase()).count();
-        let caps_part = parts().any(|p| {
-            let u = p.iter().filter(|c| c.is_ascii_uppercase()).count();
-            u >= 2 || (u >= 1 && p[1..].iter().any(u8::is_ascii_uppercase))
-        });
-        let n_parts = parts().count();
-        if upper == letters && upper >= 2 {
-            return Shape::Caps;
+        Parts {
+            capitalised: parts().filter(|p| p[0].is_ascii_uppercase()).count(),
+            caps_part: parts().any(|p| {
+                let u = p.iter().filter(|c| c.is_ascii_uppercase()).count();
+                u >= 2 || (u >= 1 && p[1..].iter().any(u8::is_ascii_uppercase))
+            }),
+            count: parts().count(),
         }
-        if caps_part || (capitalised == n_parts && n_parts >= 2) {
-            return Shape::Compound;
-        }
-        if digits > 0 && first.is_ascii_alphabetic() && upper > 0 {
-            return Shape::Alnum;
-        }
-        return Shape::Plain;
-    }
-    if upper == letters && upper >= 2 {
-        return Shape::Caps;
-    }
-    if lower > 0 && upper_after_first {
-        return Shape::Mixed;
-    }
-    if digits > 0 && first.is_ascii_alphabetic() && letters >= 2 {
-        return Shape::Alnum;
-    }
-    if first.is_ascii_uppercase() {
-        return Shape::Capitalized;
-    }
-    Shape::Plain
+    });
+    decide(&Counts {
+        letters,
+        upper,
+        lower,
+        digits,
+        upper_after_first: word.iter().skip(1).any(u8::is_ascii_uppercase),
+        first_alphabetic: first.is_ascii_alphabetic(),
+        first_uppercase: first.is_ascii_uppercase(),
+        parts,
+    })
 }
 
 /// Whether a name-shaped word is a generic term, not a named entity: generic acronyms
