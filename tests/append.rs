@@ -6,16 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 use tempfile::TempDir;
 
-fn paperkg() -> Command {
-    let mut cmd = Command::cargo_bin("paperkg").expect("binary built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
+mod common;
+use common::paperkg;
 
 /// Runs `paperkg build --json --out OUT ARGS…` and returns the JSON summary and stderr.
 fn build(out: &Path, args: &[&Path], append: bool) -> (serde_json::Value, String) {

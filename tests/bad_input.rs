@@ -3,15 +3,11 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-fn paperkg() -> Command {
-    let mut cmd = Command::cargo_bin("paperkg").expect("binary built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
+mod common;
+use common::paperkg;
 
 const GOOD_LISTING: &str = "new\n\nSubscribe\n\nMar 14\n\n\
 BERT Meets LoRA: A Study\n\n\

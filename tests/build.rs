@@ -1,16 +1,12 @@
 //! Integration tests: `paperkg build` and `paperkg stats` run as a user would, on the
 //! bundled corpus and on small fixtures.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use rusqlite::Connection;
 use tempfile::TempDir;
 
-fn paperkg() -> Command {
-    let mut cmd = Command::cargo_bin("paperkg").expect("binary built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
+mod common;
+use common::paperkg;
 
 fn json_summary(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out).expect("build --json prints one JSON object")

@@ -5,14 +5,10 @@
 use std::path::Path;
 use std::process::Command as Process;
 
-use assert_cmd::Command;
 use tempfile::TempDir;
 
-fn paperkg() -> Command {
-    let mut cmd = Command::cargo_bin("paperkg").expect("binary built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
+mod common;
+use common::paperkg;
 
 fn eval_json(gold: &str, papers: &str) -> serde_json::Value {
     let out = paperkg()

@@ -9,39 +9,18 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use rusqlite::Connection;
 use serde_json::Value;
 
-fn paperkg() -> Command {
-    let mut cmd = Command::cargo_bin("paperkg").expect("binary built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
+mod common;
+use common::paperkg;
 
 /// The bundled sample, built once per test run into a temporary folder under Cargo's
 /// target directory (kept for the whole run; `cargo clean` removes it).
 fn db() -> &'static Path {
     static DB: OnceLock<PathBuf> = OnceLock::new();
-    DB.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("explore-")
-            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-            .expect("temp dir")
-            .keep();
-        let out = paperkg()
-            .args(["build", "--out"])
-            .arg(&dir)
-            .output()
-            .expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        dir.join("kg.sqlite")
-    })
+    DB.get_or_init(|| common::build_bundled("explore-"))
 }
 
 /// Runs an explore command on the bundled database and returns its stdout.

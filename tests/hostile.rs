@@ -12,11 +12,8 @@ use assert_cmd::Command;
 use rusqlite::Connection;
 use tempfile::TempDir;
 
-fn paperkg() -> Command {
-    let mut cmd = Command::cargo_bin("paperkg").expect("binary built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
+mod common;
+use common::paperkg;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile")
