@@ -30,7 +30,9 @@ use crate::export::sqlite::{BuildInfo, SqliteWriter, WriterOptions};
 use crate::export::ExportError;
 use crate::extract::{EntityType, Extractor, Mention, Scratch};
 use crate::graph::relations::{self, Relations};
-use crate::graph::{Edge, EntityRelation, EvidenceRecord, KnowledgeGraph, Node, PaperSlot};
+use crate::graph::{
+    Edge, EntityRelation, EvidenceRecord, KnowledgeGraph, Node, PaperLink, PaperSlot,
+};
 use crate::ingest::{IngestError, IngestOptions, Provenance, Record, Records};
 use crate::limits;
 use crate::store::export::{self as selection, ExportOptions};
@@ -269,6 +271,10 @@ pub fn build(
         let (rows_tx, rows_rx) = mpsc::sync_channel::<Vec<PaperRows>>(IN_FLIGHT);
         let reader = scope.spawn(move || read_batches(config, replay, batch_size, batch_tx));
         let writing = scope.spawn(move || write_rows(writer, rows_rx));
+        // Extraction of one batch (on the rayon pool) overlaps adding the batch before it
+        // to the graph: `pending` holds the batch extracted but not yet added.
+        let mut pending: Option<Analysed> = None;
+        let mut writer_gone = false;
         for input in batch_rx {
             for error in &input.problems {
                 observer.problem(error);
@@ -279,21 +285,36 @@ pub fn build(
                     return Err(BuildError::Strict(error));
                 }
             }
-            let (rows, capped) = add_batch(
-                input.records,
-                extractor,
-                config.max_entities,
-                &mut graph,
-                &mut counts,
+            let slots = assign_slots(&input.records, &mut graph);
+            let waiting = pending.take();
+            let (extracted, added) = rayon::join(
+                || analyse_batch(&input.records, &slots, extractor, config.max_entities),
+                || waiting.map(|batch| add_batch(batch, &mut graph, &mut counts)),
             );
+            pending = Some(Analysed {
+                records: input.records,
+                slots,
+                extracted,
+            });
+            if let Some((rows, capped)) = added {
+                for (source, found) in &capped {
+                    observer.entities_capped(source, *found, config.max_entities);
+                }
+                if rows_tx.send(rows).is_err() {
+                    // The writer stopped on an error: it is returned by the join below.
+                    writer_gone = true;
+                    break;
+                }
+            }
+            observer.progress(input.bytes_read, counts.records);
+        }
+        if let (Some(batch), false) = (pending.take(), writer_gone) {
+            let (rows, capped) = add_batch(batch, &mut graph, &mut counts);
             for (source, found) in &capped {
                 observer.entities_capped(source, *found, config.max_entities);
             }
-            if rows_tx.send(rows).is_err() {
-                // The writer stopped on an error: it is returned by the join below.
-                break;
-            }
-            observer.progress(input.bytes_read, counts.records);
+            // An error of the writer is returned by the join below.
+            let _ = rows_tx.send(rows);
         }
         drop(rows_tx);
         let writer = writing
@@ -389,6 +410,7 @@ enum PaperRows {
         key: String,
         record: Box<Record>,
         mentions: Vec<(Mention, usize)>,
+        links: Vec<PaperLink>,
         evidence: Vec<EvidenceRecord>,
     },
     /// Another occurrence of paper `ordinal`.
@@ -545,12 +567,16 @@ fn write_rows(
                     key,
                     record,
                     mentions,
+                    links,
                     evidence,
                 } => {
                     writer.add_paper(ordinal, &key, &record)?;
                     writer.add_provenance(ordinal, &record.source)?;
                     for (mention, entity) in &mentions {
                         writer.add_mention(ordinal, *entity, mention)?;
+                    }
+                    for link in &links {
+                        writer.add_paper_link(ordinal, link)?;
                     }
                     for e in &evidence {
                         writer.add_evidence(ordinal, e)?;
@@ -565,27 +591,40 @@ fn write_rows(
     Ok(writer)
 }
 
-/// A new paper's mentions, relations, and its entity count when it was capped.
-type Analysed = (Vec<Mention>, Relations, Option<usize>);
+/// A new paper's mentions, relations, and its entity count when it was capped; `None`
+/// for a duplicate.
+type Extracted = Option<(Vec<Mention>, Relations, Option<usize>)>;
 
-/// Adds one batch to the graph: identity and dedup in input order, extraction (each paper
-/// capped to `max_entities`) and relation analysis in parallel, then the graph in input
-/// order. Returns the rows for the writer thread, in input order, and the papers that
-/// were capped with the number of entities they named.
-fn add_batch(
-    batch: Vec<Record>,
-    extractor: &Extractor,
-    max_entities: usize,
-    graph: &mut KnowledgeGraph,
-    counts: &mut Counts,
-) -> (Vec<PaperRows>, Vec<(Provenance, usize)>) {
+/// A batch extracted and analysed, not yet added to the graph.
+struct Analysed {
+    records: Vec<Record>,
+    /// Each record's identity key and slot, from [`assign_slots`].
+    slots: Vec<(String, PaperSlot)>,
+    /// Each record's extraction, from [`analyse_batch`].
+    extracted: Vec<Extracted>,
+}
+
+/// Gives each record of a batch its paper node, in input order: a new ordinal, or the
+/// ordinal of the paper it repeats.
+fn assign_slots(batch: &[Record], graph: &mut KnowledgeGraph) -> Vec<(String, PaperSlot)> {
     let mut slots = Vec::with_capacity(batch.len());
-    for record in &batch {
+    for record in batch {
         let key = record.key();
         let slot = graph.add_paper(&key, &record.title);
         slots.push((key, slot));
     }
-    let extracted: Vec<Option<Analysed>> = batch
+    slots
+}
+
+/// Extracts the entities of each new paper of a batch (capped to `max_entities`) and
+/// analyses their relations, in parallel; duplicates are skipped.
+fn analyse_batch(
+    batch: &[Record],
+    slots: &[(String, PaperSlot)],
+    extractor: &Extractor,
+    max_entities: usize,
+) -> Vec<Extracted> {
+    batch
         .par_iter()
         .zip(slots.par_iter())
         .map_init(Scratch::new, |scratch, (record, (_, slot))| match slot {
@@ -598,10 +637,25 @@ fn add_batch(
             }
             PaperSlot::Duplicate(_) => None,
         })
-        .collect();
-    let mut rows = Vec::with_capacity(batch.len());
+        .collect()
+}
+
+/// Adds an analysed batch to the graph in input order. Returns the rows for the writer
+/// thread, in input order, and the papers that were capped with the number of entities
+/// they named.
+fn add_batch(
+    batch: Analysed,
+    graph: &mut KnowledgeGraph,
+    counts: &mut Counts,
+) -> (Vec<PaperRows>, Vec<(Provenance, usize)>) {
+    let Analysed {
+        records,
+        slots,
+        extracted,
+    } = batch;
+    let mut rows = Vec::with_capacity(records.len());
     let mut capped_papers = Vec::new();
-    for ((record, (key, slot)), analysed) in batch.into_iter().zip(slots).zip(extracted) {
+    for ((record, (key, slot)), analysed) in records.into_iter().zip(slots).zip(extracted) {
         counts.records += 1;
         match (slot, analysed) {
             (PaperSlot::New(ordinal), Some((mentions, found, capped))) => {
@@ -621,6 +675,7 @@ fn add_batch(
                     key,
                     record: Box::new(record),
                     mentions,
+                    links: added.links,
                     evidence: added.evidence,
                 });
             }

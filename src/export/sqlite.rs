@@ -30,7 +30,7 @@ use super::atomic::TempTarget;
 use super::ExportError;
 use crate::extract::{name_key, EntityType, Mention};
 use crate::graph::algo::{self, pmi};
-use crate::graph::{Edge, EvidenceOf, EvidenceRecord, KnowledgeGraph, Node};
+use crate::graph::{Edge, EvidenceOf, EvidenceRecord, KnowledgeGraph, Node, PaperLink};
 use crate::ingest::{Provenance, Record};
 
 /// The schema version, stored as `PRAGMA user_version`. Bump it with every change to
@@ -38,8 +38,10 @@ use crate::ingest::{Provenance, Record};
 ///
 /// Version 2 added typed relations, evidence, PMI and alias keys; version 3 the full-text
 /// index `papers_fts`, the views and the ranking indexes; version 4 `entities.degree` and
-/// `entities.pagerank`, computed by the build so that rankings need no graph in memory.
-pub const SCHEMA_VERSION: i32 = 4;
+/// `entities.pagerank`, computed by the build so that rankings need no graph in memory;
+/// version 5 made `paper_entities` and `edges` `WITHOUT ROWID` tables, stored in primary-key
+/// order (same columns; a reader of `rowid` on them would fail).
+pub const SCHEMA_VERSION: i32 = 5;
 
 /// The value of the `format` key in the `meta` table of every paperkg database.
 const FORMAT: &str = "paperkg";
@@ -139,7 +141,7 @@ CREATE TABLE paper_entities (
                   ('proposes', 'uses', 'evaluates_on', 'compares_with', 'mentions')),
     count         INTEGER NOT NULL,
     PRIMARY KEY (paper_id, entity_id, relation)
-);
+) WITHOUT ROWID;
 CREATE TABLE edges (
     source_id     INTEGER NOT NULL REFERENCES entities(id),
     target_id     INTEGER NOT NULL REFERENCES entities(id),
@@ -149,7 +151,7 @@ CREATE TABLE edges (
     sentences     INTEGER NOT NULL,
     pmi           REAL,
     PRIMARY KEY (source_id, target_id, relation)
-);
+) WITHOUT ROWID;
 CREATE TABLE evidence (
     paper_id      INTEGER NOT NULL REFERENCES papers(id),
     entity_id     INTEGER,
@@ -336,10 +338,9 @@ pub struct SqliteWriter {
 /// One `edges` row: source and target ordinals, relation, support, sentences, PMI.
 type LinkRow = (usize, usize, &'static str, usize, usize, Option<f64>);
 
-/// The `paper_entities` and `edges` rows of a finished graph, sorted by primary key.
+/// The `edges` rows of a finished graph, sorted by primary key. (The `paper_entities`
+/// rows were written paper by paper, by [`SqliteWriter::add_paper_link`].)
 struct EdgeRows {
-    /// (paper ordinal, entity ordinal, relation, count).
-    papers: Vec<(usize, usize, &'static str, usize)>,
     links: Vec<LinkRow>,
 }
 
@@ -354,15 +355,12 @@ impl EdgeRows {
             Node::Entity(e) => e.ordinal,
         };
         let total = graph.paper_count();
-        let mut papers = Vec::new();
         let mut links: Vec<LinkRow> = Vec::new();
         for edge in graph.graph.raw_edges() {
             let (s, t) = (edge.source(), edge.target());
             let (a, b) = (ordinal(s), ordinal(t));
             match edge.weight {
-                Edge::PaperToEntity { relation, count } => {
-                    papers.push((a, b, relation.as_str(), count))
-                }
+                Edge::PaperToEntity { .. } => {}
                 Edge::EntityToEntity {
                     relation,
                     support,
@@ -383,9 +381,8 @@ impl EdgeRows {
                 }
             }
         }
-        papers.sort_unstable();
         links.sort_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)));
-        EdgeRows { papers, links }
+        EdgeRows { links }
     }
 }
 
@@ -530,6 +527,31 @@ impl SqliteWriter {
             .map_err(|e| self.sql_err(e))
     }
 
+    /// Adds one paper → entity relation of paper `paper_ordinal` (one of
+    /// [`AddedPaper::links`](crate::graph::AddedPaper::links)). The entity's row is
+    /// written by [`finish`](Self::finish).
+    pub fn add_paper_link(
+        &mut self,
+        paper_ordinal: usize,
+        link: &PaperLink,
+    ) -> Result<(), ExportError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO paper_entities (paper_id, entity_id, relation, count) \
+                 VALUES (?1, ?2, ?3, ?4)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    int(paper_ordinal),
+                    int(link.entity),
+                    link.relation.as_str(),
+                    int(link.count)
+                ])
+            })
+            .map(drop)
+            .map_err(|e| self.sql_err(e))
+    }
+
     /// Adds one piece of evidence of paper `paper_ordinal` (see
     /// [`KnowledgeGraph::add_paper_relations`]). The relation it references is written by
     /// [`finish`](Self::finish).
@@ -661,13 +683,6 @@ impl SqliteWriter {
     }
 
     fn write_edges(&self, rows: &EdgeRows) -> rusqlite::Result<()> {
-        let mut ins = self.conn.prepare_cached(
-            "INSERT INTO paper_entities (paper_id, entity_id, relation, count) \
-             VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for &(p, e, relation, count) in &rows.papers {
-            ins.execute(params![int(p), int(e), relation, int(count)])?;
-        }
         let mut ins = self.conn.prepare_cached(
             "INSERT INTO edges (source_id, target_id, relation, support, sentences, pmi) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -1053,6 +1068,9 @@ mod tests {
                     let added = graph.add_paper_relations(&key, mentions, &rels);
                     for (m, r) in mentions.iter().zip(&added.entities) {
                         w.add_mention(ord, r.ordinal, m).unwrap();
+                    }
+                    for link in &added.links {
+                        w.add_paper_link(ord, link).unwrap();
                     }
                     for e in &added.evidence {
                         w.add_evidence(ord, e).unwrap();

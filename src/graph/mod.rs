@@ -124,11 +124,25 @@ pub struct EvidenceRecord {
     pub evidence: Evidence,
 }
 
+/// A paper → entity relation of the paper being added: one `paper_entities` row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PaperLink {
+    /// The entity's ordinal.
+    pub entity: usize,
+    /// The relation.
+    pub relation: PaperRelation,
+    /// Mentions of the entity supporting it.
+    pub count: usize,
+}
+
 /// What [`KnowledgeGraph::add_paper_relations`] did with a paper.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AddedPaper {
     /// For each mention in order, the entity it resolved to.
     pub entities: Vec<EntityRef>,
+    /// The paper's relations to entities (its paper → entity edges), ordered by entity
+    /// ordinal, then relation name: the order of the `paper_entities` primary key.
+    pub links: Vec<PaperLink>,
     /// The evidence of every relation the paper supports, distinct, in text order.
     pub evidence: Vec<EvidenceRecord>,
 }
@@ -260,6 +274,7 @@ impl KnowledgeGraph {
             refs.push(r);
         }
         let mut evidence = Vec::new();
+        let mut paper_links = Vec::new();
         for (slot, &(ix, _)) in distinct.iter().enumerate() {
             let count = counts[slot];
             let ordinal = self.bump_entity(ix, count);
@@ -280,6 +295,11 @@ impl KnowledgeGraph {
                         count: *n,
                     },
                 );
+                paper_links.push(PaperLink {
+                    entity: ordinal,
+                    relation: *relation,
+                    count: *n,
+                });
                 for e in spans {
                     evidence.push(EvidenceRecord {
                         of: EvidenceOf::Paper {
@@ -358,8 +378,11 @@ impl KnowledgeGraph {
                 *self.pairs.entry((ents[i], ents[j])).or_insert(0) += 1;
             }
         }
+        paper_links
+            .sort_by(|a, b| (a.entity, a.relation.as_str()).cmp(&(b.entity, b.relation.as_str())));
         AddedPaper {
             entities: refs,
+            links: paper_links,
             evidence,
         }
     }
