@@ -49,60 +49,86 @@ const ABBREVIATIONS: &[&str] = &[
 /// assert_eq!(spans, ["We fine-tune Llama 2 (e.g. the 7.5B model) as in Hu et al. 2021.", "It works!"]);
 /// ```
 pub fn split(text: &str) -> Vec<Sentence> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut chars = text.char_indices();
-    // Character index of the next character `chars` yields.
-    let mut next = 0usize;
+    // Byte offset scanned up to, and its character offset.
+    let (mut at, mut at_char) = (0usize, 0usize);
     // Start of the current sentence (byte, char), or None while skipping whitespace.
     let mut start: Option<(usize, usize)> = None;
-    while let Some((b, c)) = chars.next() {
-        let i = next;
-        next += 1;
+    loop {
         if start.is_none() {
-            if !c.is_whitespace() {
-                start = Some((b, i));
-            }
-            continue;
-        }
-        if c == '\n' && blank_line_follows(chars.as_str()) {
-            push(&mut out, text, start, b, i);
-            start = None;
-            continue;
-        }
-        if matches!(c, '.' | '!' | '?') {
-            // The terminator run: repeated terminators and closing quotes/brackets.
-            let (mut end_byte, mut end) = (b + c.len_utf8(), i + 1);
-            let mut run = chars.clone();
-            while let Some((rb, rc)) = run.clone().next() {
-                if !(matches!(rc, '.' | '!' | '?') || is_closing(rc)) {
-                    break;
-                }
-                run.next();
-                end_byte = rb + rc.len_utf8();
-                end += 1;
-            }
-            // The whitespace after it, and the character after that.
-            let rest = &text[end_byte..];
-            let gap = rest.len() - rest.trim_start().len();
-            let following = rest[gap..].chars().next();
-            let boundary = match following {
-                _ if end_byte == text.len() => true,
-                _ if gap == 0 => false,
-                None => true,
-                Some(f) => starts_sentence(f) && !(c == '.' && abbreviation_before(&text[..b])),
+            let rest = &text[at..];
+            let trimmed = rest.trim_start();
+            let Some(first) = trimmed.chars().next() else {
+                break;
             };
-            chars = run;
-            next = end;
-            if boundary {
-                push(&mut out, text, start, end_byte, end);
+            at_char += char_count(&bytes[at..at + rest.len() - trimmed.len()]);
+            at += rest.len() - trimmed.len();
+            start = Some((at, at_char));
+            // The first character of a sentence never ends it.
+            at += first.len_utf8();
+            at_char += 1;
+            continue;
+        }
+        // Only `.`, `!`, `?` and newlines (all ASCII) can end a sentence.
+        let Some(k) = bytes[at..].iter().position(|&b| MAY_END[usize::from(b)]) else {
+            break;
+        };
+        at_char += char_count(&bytes[at..at + k]);
+        let b = at + k;
+        let i = at_char;
+        let c = char::from(bytes[b]);
+        at = b + 1;
+        at_char += 1;
+        if c == '\n' {
+            if blank_line_follows(&text[at..]) {
+                push(&mut out, text, start, b, i);
                 start = None;
             }
+            continue;
+        }
+        // The terminator run: repeated terminators and closing quotes/brackets.
+        for r in text[at..].chars() {
+            if !(matches!(r, '.' | '!' | '?') || is_closing(r)) {
+                break;
+            }
+            at += r.len_utf8();
+            at_char += 1;
+        }
+        // The whitespace after it, and the character after that.
+        let rest = &text[at..];
+        let gap = rest.len() - rest.trim_start().len();
+        let boundary = match rest[gap..].chars().next() {
+            _ if at == text.len() => true,
+            _ if gap == 0 => false,
+            None => true,
+            Some(f) => starts_sentence(f) && !(c == '.' && abbreviation_before(&text[..b])),
+        };
+        if boundary {
+            push(&mut out, text, start, at, at_char);
+            start = None;
         }
     }
     if start.is_some() {
-        push(&mut out, text, start, text.len(), next);
+        at_char += char_count(&bytes[at.min(bytes.len())..]);
+        push(&mut out, text, start, text.len(), at_char);
     }
     out
+}
+
+/// Bytes that may end a sentence: `.`, `!`, `?` and the newline.
+const MAY_END: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'.' as usize] = true;
+    table[b'!' as usize] = true;
+    table[b'?' as usize] = true;
+    table[b'\n' as usize] = true;
+    table
+};
+
+/// Characters in a run of whole UTF-8 sequences: the bytes that do not continue one.
+fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 /// Records the sentence from `start` (byte, char) to byte `end_byte`, char `end`
