@@ -233,13 +233,13 @@ fn alphanumeric_len(text: &str, i: usize) -> Option<usize> {
 
 /// Strips a plural `s` from a capitals token (`LLMs` → `LLM`, `GPUs` → `GPU`).
 pub fn singular(word: &str) -> &str {
-    match word.strip_suffix('s') {
-        Some(stem)
-            if stem.chars().count() >= 2
-                && stem.chars().last().is_some_and(|c| c.is_uppercase()) =>
-        {
-            stem
-        }
+    let Some(stem) = word.strip_suffix('s') else {
+        return word;
+    };
+    // Two characters or more, the last a capital.
+    let mut chars = stem.chars();
+    match chars.next_back() {
+        Some(last) if last.is_uppercase() && chars.next_back().is_some() => stem,
         _ => word,
     }
 }
