@@ -173,6 +173,16 @@ fn short_letters(short: &str) -> Vec<char> {
 /// `long`, the first at the start of `long`'s first word, every word of `long` contributing
 /// or being a minor word.
 fn matches_letters(s: &[char], long: &str) -> bool {
+    let spelled = if long.is_ascii() {
+        matches_letters_ascii(s, long.as_bytes())
+    } else {
+        matches_letters_chars(s, long)
+    };
+    spelled && long.split_whitespace().count() <= s.len() * 2
+}
+
+/// [`matches_letters`] without its word count, character by character.
+fn matches_letters_chars(s: &[char], long: &str) -> bool {
     let first = long.chars().flat_map(char::to_lowercase).next();
     if s.is_empty() || first.is_none() || first != s.first().copied() {
         return false;
@@ -195,7 +205,32 @@ fn matches_letters(s: &[char], long: &str) -> bool {
             }
         }
     }
-    l.peek().is_none() && long.split_whitespace().count() <= s.len() * 2
+    l.peek().is_none()
+}
+
+/// [`matches_letters`] of an ASCII long form, byte by byte (ASCII lowercases to one ASCII
+/// character), without its word count.
+fn matches_letters_ascii(s: &[char], long: &[u8]) -> bool {
+    let first = long.first().map(|b| char::from(b.to_ascii_lowercase()));
+    if s.is_empty() || first.is_none() || first != s.first().copied() {
+        return false;
+    }
+    // `k` walks `long` backwards: the next byte to read is `long[k - 1]`.
+    let mut k = long.len();
+    for (si, &c) in s.iter().enumerate().rev() {
+        loop {
+            let Some(next) = k.checked_sub(1) else {
+                return false;
+            };
+            k = next;
+            let here = char::from(long[k].to_ascii_lowercase());
+            let at_word_start = k == 0 || !long[k - 1].is_ascii_alphanumeric();
+            if here == c && (si > 0 || at_word_start) {
+                break;
+            }
+        }
+    }
+    k == 0
 }
 
 /// Whether a long form is written like a name: every word that is not a minor word starts
@@ -204,7 +239,9 @@ pub fn is_named(long: &str) -> bool {
     let mut content = 0;
     for word in long.split(|c: char| c.is_whitespace()) {
         let w = word.trim_matches(|c: char| !c.is_alphanumeric());
-        if w.is_empty() || MINOR.contains(&w.to_lowercase().as_str()) {
+        // Only ASCII lowercases to a minor word (the Kelvin sign lowers to `k`, which none
+        // has): compared in ASCII case, without allocating.
+        if w.is_empty() || w.is_ascii() && MINOR.iter().any(|m| m.eq_ignore_ascii_case(w)) {
             continue;
         }
         content += 1;
@@ -222,6 +259,47 @@ pub fn is_named(long: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte path spells as the character path on ASCII long forms.
+    #[test]
+    fn ascii_letters_agree_with_the_general_rule() {
+        let shorts = ["RTS", "C-RTS", "HLLM", "MoE", "ProX", "KBs", "A2", "x"];
+        let longs = [
+            "",
+            "Random Token Substitution",
+            "Cluster-based Random Token Substitution",
+            "Hierarchical Large Language Model",
+            "Mixture-of-Experts",
+            "Programming Every Example",
+            "knowledge bases",
+            "a 2-stage Approach",
+            "x",
+            " RTS ",
+            "random-token substitution",
+        ];
+        for short in shorts {
+            let s = short_letters(short);
+            for long in longs {
+                assert_eq!(
+                    matches_letters_ascii(&s, long.as_bytes()),
+                    matches_letters_chars(&s, long),
+                    "{short} {long:?}"
+                );
+            }
+        }
+    }
+
+    /// No character beyond ASCII lowercases into a piece of a minor word, so comparing
+    /// ASCII words only is exact.
+    #[test]
+    fn only_ascii_words_lowercase_to_minor_words() {
+        for c in (0x80..=0x10ffff).filter_map(char::from_u32) {
+            let lower: String = c.to_lowercase().collect();
+            if lower.is_ascii() {
+                assert!(!MINOR.iter().any(|m| m.contains(&lower)), "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn a_multibyte_separator_before_a_short_form_is_skipped_whole() {

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::acronym::{self, Definition};
-use super::field::{FieldBuf, Text};
+use super::field::{FieldBuf, NamelikeMemo, Text};
 use super::keys::{key_of, Keys};
 use super::matcher::is_bounded;
 use super::namelike::{is_adjective, is_glue};
@@ -44,7 +44,8 @@ struct Candidate {
     proposed: bool,
 }
 
-/// Discovery's working memory, reused from paper to paper: nothing in it carries over.
+/// Discovery's working memory, reused from paper to paper: nothing in it carries over but
+/// a memo of which words look like names, which changes no result.
 #[derive(Clone, Debug, Default)]
 pub struct Workspace {
     title: FieldBuf,
@@ -57,6 +58,9 @@ pub struct Workspace {
     /// A name key being looked up.
     key: String,
     hits: Vec<Hit>,
+    /// Which words look like names, remembered (a pure function's memo: no result depends
+    /// on it).
+    namelike: NamelikeMemo,
 }
 
 /// Collects candidates by key.
@@ -201,10 +205,11 @@ pub fn discover(
         known: known_keys,
         key,
         hits,
+        namelike,
     } = ws;
     let fields = [
-        title_buf.prepare(Field::Title, title, known),
-        abstract_buf.prepare(Field::Abstract, abstract_text, known),
+        title_buf.prepare(Field::Title, title, known, namelike),
+        abstract_buf.prepare(Field::Abstract, abstract_text, known, namelike),
     ];
     found.clear();
     generic.clear();

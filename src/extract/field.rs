@@ -47,7 +47,13 @@ impl FieldBuf {
     ///
     /// # Complexity
     /// O(n + k log t) for n bytes, t tokens and k lexicon matches.
-    pub fn prepare<'a>(&'a mut self, field: Field, text: &'a str, known: &[Mention]) -> Text<'a> {
+    pub fn prepare<'a>(
+        &'a mut self,
+        field: Field,
+        text: &'a str,
+        known: &[Mention],
+        memo: &mut NamelikeMemo,
+    ) -> Text<'a> {
         self.covered.clear();
         self.kinds.clear();
         self.reach.clear();
@@ -74,7 +80,7 @@ impl FieldBuf {
         let (tokens, all_facts) = (&mut self.tokens, &mut self.facts);
         tokenize_with(text, |t, classes| {
             tokens.push(t);
-            all_facts.push(facts(&text[t.start..t.end], classes));
+            all_facts.push(facts(&text[t.start..t.end], classes, memo));
         });
         // Tokens are sorted and disjoint: the ones a match overlaps are a run found by
         // binary search.
@@ -205,8 +211,68 @@ impl<'a> Text<'a> {
     }
 }
 
+/// Remembers [`is_namelike`] of the words that needed it, from paper to paper: the same
+/// few (`LLMs`, `GPT-4`, `Fine-tuning`) come back in almost every abstract. A pure
+/// function's memo, it changes no result; it forgets everything when it fills up.
+#[derive(Clone, Debug, Default)]
+pub struct NamelikeMemo {
+    /// The words, one after the other.
+    text: String,
+    /// Each word's range in `text` and its answer.
+    entries: Vec<(Range<usize>, bool)>,
+    /// Open addressing by the word's hash: `0` is empty, else an index into `entries` + 1.
+    slots: Vec<u32>,
+}
+
+impl NamelikeMemo {
+    /// Slots in the table (a power of two); it is cleared when half full.
+    const SLOTS: usize = 1024;
+    /// Longer words are not remembered.
+    const MAX_WORD: usize = 48;
+
+    /// [`is_namelike`]`(word)`, looked up or computed and remembered.
+    fn is_namelike(&mut self, word: &str) -> bool {
+        if word.len() > Self::MAX_WORD {
+            return is_namelike(word);
+        }
+        if self.slots.len() != Self::SLOTS || self.entries.len() >= Self::SLOTS / 2 {
+            self.text.clear();
+            self.entries.clear();
+            self.slots.clear();
+            self.slots.resize(Self::SLOTS, 0);
+        }
+        // FxHash's mixing, its top bits as the slot.
+        let hash = word.bytes().fold(0u64, |h, b| {
+            (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95)
+        });
+        let mut slot = (hash >> 54) as usize & (Self::SLOTS - 1);
+        loop {
+            let Some(&tag) = self.slots.get(slot) else {
+                return is_namelike(word);
+            };
+            let Some(index) = (tag as usize).checked_sub(1) else {
+                break;
+            };
+            if let Some((range, answer)) = self.entries.get(index) {
+                if self.text.get(range.clone()) == Some(word) {
+                    return *answer;
+                }
+            }
+            slot = (slot + 1) & (Self::SLOTS - 1);
+        }
+        let answer = is_namelike(word);
+        let start = self.text.len();
+        self.text.push_str(word);
+        self.entries.push((start..self.text.len(), answer));
+        if let Some(tag) = self.slots.get_mut(slot) {
+            *tag = self.entries.len() as u32;
+        }
+        answer
+    }
+}
+
 /// Classifies one token (all but [`Facts::covered`]) from its text and [`ByteClasses`].
-fn facts(word: &str, classes: ByteClasses) -> Facts {
+fn facts(word: &str, classes: ByteClasses, memo: &mut NamelikeMemo) -> Facts {
     let ByteClasses { first, rest } = classes;
     let all = first | rest;
     let b = word.as_bytes();
@@ -233,11 +299,11 @@ fn facts(word: &str, classes: ByteClasses) -> Facts {
     // A name needs a capital, and a capital, digit, hyphen or underscore after the first
     // character: most words are settled here without looking further.
     let namelike = if all & NON_ASCII != 0 {
-        is_namelike(word)
+        memo.is_namelike(word)
     } else if rest & (UPPER | DIGIT | HYPHEN | UNDERSCORE) == 0 || all & UPPER == 0 {
         false
     } else {
-        is_namelike(word)
+        memo.is_namelike(word)
     };
     Facts {
         head,
@@ -300,6 +366,7 @@ mod tests {
             "X",
             "Qwen2.5-7B-Instruct",
         ];
+        let mut memo = NamelikeMemo::default();
         for w in words {
             let plain = {
                 let b = w.as_bytes();
@@ -314,7 +381,9 @@ mod tests {
                 namelike: is_namelike(w),
                 covered: false,
             };
-            assert_eq!(facts(w, ByteClasses::of(w)), want, "{w}");
+            assert_eq!(facts(w, ByteClasses::of(w), &mut memo), want, "{w}");
+            // Remembered, the same answer.
+            assert_eq!(facts(w, ByteClasses::of(w), &mut memo), want, "{w}");
         }
     }
 
@@ -332,11 +401,17 @@ mod tests {
             proposed: false,
         }];
         let mut buf = FieldBuf::default();
-        let f = buf.prepare(Field::Abstract, "We query GPT-4 and LRPE.", &known);
+        let mut memo = NamelikeMemo::default();
+        let f = buf.prepare(
+            Field::Abstract,
+            "We query GPT-4 and LRPE.",
+            &known,
+            &mut memo,
+        );
         let covered: Vec<bool> = (0..f.tokens.len()).map(|i| f.is_token_covered(i)).collect();
         assert_eq!(covered, vec![false, false, true, false, false]);
         assert!(f.is_namelike(4) && !f.is_namelike(1));
-        let f = buf.prepare(Field::Title, "", &known);
+        let f = buf.prepare(Field::Title, "", &known, &mut memo);
         assert!(f.tokens.is_empty() && f.covered.is_empty());
     }
 }

@@ -79,21 +79,22 @@ pub fn is_namelike(word: &str) -> bool {
         return false;
     }
     let s = shape(word);
-    if !s.is_strong() || is_generic(word) || is_adjective(word) || is_glue(word) {
-        return false;
-    }
-    if word.starts_with(|c: char| c.is_ascii_digit())
+    // The tests are independent: the cheap ones first, the stoplist's lookups last.
+    if !s.is_strong()
+        || word.starts_with(|c: char| c.is_ascii_digit())
         || word.contains('%')
-        || !word.chars().any(char::is_uppercase)
+        || is_adjective(word)
+        || is_glue(word)
     {
         return false;
     }
-    match s {
+    let shaped = match s {
         Shape::Compound => compound_is_name(word),
         Shape::Alnum => !is_word_and_number(word),
         Shape::Caps => singular(word).chars().filter(|c| c.is_alphabetic()).count() >= 3,
         _ => true,
-    }
+    };
+    shaped && !is_generic(word)
 }
 
 /// Whether a hyphenated compound is a name: a part in capitals, mixed case or letters with
@@ -134,12 +135,46 @@ pub fn is_adjective(word: &str) -> bool {
 /// Whether a word carries a LaTeX command glued in by text extraction.
 pub fn is_glue(word: &str) -> bool {
     // A case-insensitive substring search on bytes: the commands are ASCII, so a match
-    // never starts inside a multi-byte character.
+    // never starts inside a multi-byte character. Only where a command's first letter is
+    // are the commands starting with it compared.
     let b = word.as_bytes();
     b.len() > 6
-        && LATEX_GLUE.iter().any(|g| {
-            b.len() > g.len()
-                && b.windows(g.len())
-                    .any(|w| w.eq_ignore_ascii_case(g.as_bytes()))
+        && (0..b.len()).any(|i| {
+            let first = b[i].to_ascii_lowercase();
+            GLUE_FIRST[usize::from(first)]
+                && LATEX_GLUE.iter().any(|g| {
+                    g.as_bytes()[0] == first
+                        && b.len() > g.len()
+                        && b[i..]
+                            .get(..g.len())
+                            .is_some_and(|w| w.eq_ignore_ascii_case(g.as_bytes()))
+                })
         })
+}
+
+/// Whether a byte is the first letter of a command in [`LATEX_GLUE`] (all lowercase).
+static GLUE_FIRST: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < LATEX_GLUE.len() {
+        table[LATEX_GLUE[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glue_commands_are_found_in_any_case() {
+        for g in LATEX_GLUE {
+            assert!(g.bytes().all(|b| b.is_ascii_lowercase()), "{g}");
+            let word = format!("Ab{}Cd", g.to_ascii_uppercase());
+            assert!(is_glue(&word), "{word}");
+        }
+        assert!(is_glue("EnglishrightarrowGerman") && !is_glue("arrowright"));
+        assert!(!is_glue("cdot") && !is_glue("Ünïcödé"));
+    }
 }

@@ -3,8 +3,8 @@
 //! [`Scratch`] holds the buffers one extraction needs (lexicon candidates, tokens and their
 //! facts, name keys, occurrences). [`super::Extractor::extract_with`] clears and refills
 //! them, so that after the first few papers extraction allocates little beyond its output.
-//! Keep one per thread (for instance with rayon's `map_init`); nothing carries over from one
-//! paper to the next.
+//! Keep one per thread (for instance with rayon's `map_init`); nothing that changes a result
+//! carries over from one paper to the next (only a memo of which words look like names).
 //!
 //! This module only owns the buffers; the matcher and the discovery rules use them.
 

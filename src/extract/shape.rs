@@ -190,37 +190,56 @@ fn starts_alnum(text: &str, at: usize) -> bool {
 
 /// The end of the run of letters and digits from byte `i`; or-s the classes of its bytes
 /// into `classes`.
+///
+/// Inlined into the tokenizer, with the classes gathered in a register: this loop runs on
+/// every byte of every word. Characters beyond ASCII are decoded out of line.
+#[inline(always)]
 fn run_end(text: &str, mut i: usize, classes: &mut u8) -> usize {
     let bytes = text.as_bytes();
-    while let Some(&b) = bytes.get(i) {
-        let class = CLASSES[usize::from(b)];
-        if class & ALNUM != 0 {
-            *classes |= class;
-            i += 1;
-        } else if class == NON_ASCII {
-            match text[i..].chars().next() {
-                Some(c) if c.is_alphanumeric() => {
-                    *classes |= NON_ASCII;
-                    i += c.len_utf8();
-                }
-                _ => break,
+    let mut acc = 0;
+    loop {
+        while let Some(&b) = bytes.get(i) {
+            let class = CLASSES[usize::from(b)];
+            if class & ALNUM == 0 {
+                break;
             }
-        } else {
-            break;
+            acc |= class;
+            i += 1;
+        }
+        match bytes.get(i) {
+            Some(&b) if b >= 0x80 => match alphanumeric_len(text, i) {
+                Some(len) => {
+                    acc |= NON_ASCII;
+                    i += len;
+                }
+                None => break,
+            },
+            _ => break,
         }
     }
+    *classes |= acc;
     i
+}
+
+/// The length in bytes of the character at byte `i` when it is a letter or digit.
+#[inline(never)]
+fn alphanumeric_len(text: &str, i: usize) -> Option<usize> {
+    text.get(i..)?
+        .chars()
+        .next()
+        .filter(|c| c.is_alphanumeric())
+        .map(char::len_utf8)
 }
 
 /// Strips a plural `s` from a capitals token (`LLMs` → `LLM`, `GPUs` → `GPU`).
 pub fn singular(word: &str) -> &str {
-    match word.strip_suffix('s') {
-        Some(stem)
-            if stem.chars().count() >= 2
-                && stem.chars().last().is_some_and(|c| c.is_uppercase()) =>
-        {
-            stem
-        }
+    let Some(stem) = word.strip_suffix('s') else {
+        return word;
+    };
+    // Two characters or more, the last a capital.
+    let mut chars = stem.chars();
+    match chars.next_back() {
+        Some(last) if last.is_uppercase() && chars.next_back().is_some() => stem,
         _ => word,
     }
 }
