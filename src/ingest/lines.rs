@@ -119,14 +119,43 @@ impl<R: BufRead> LineReader<R> {
 ///
 /// Control characters carry no text; kept, they would reach terminals (escape sequences)
 /// and export formats that cannot hold them (XML 1.0 has no NUL).
+///
+/// Works byte by byte on ASCII (every ASCII byte up to the space, and DEL, separates) and
+/// decodes only the other characters.
 pub(crate) fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let words = s.split(|c: char| c.is_whitespace() || c.is_control());
-    for word in words.filter(|w| !w.is_empty()) {
+    let bytes = s.as_bytes();
+    // Start of the word being read, if any.
+    let mut word: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (separates, len) = if b.is_ascii() {
+            (b <= b' ' || b == 0x7f, 1)
+        } else {
+            match s[i..].chars().next() {
+                Some(c) => (c.is_whitespace() || c.is_control(), c.len_utf8()),
+                None => (false, 1),
+            }
+        };
+        match (separates, word) {
+            (true, Some(start)) => {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&s[start..i]);
+                word = None;
+            }
+            (false, None) => word = Some(i),
+            _ => {}
+        }
+        i += len;
+    }
+    if let Some(start) = word {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&s[start..]);
     }
     out
 }
@@ -176,6 +205,39 @@ mod tests {
     #[test]
     fn empty_input_has_no_lines() {
         assert!(lines(b"", 10).is_empty());
+    }
+
+    /// The first implementation, the oracle for the byte-wise one.
+    fn collapse_whitespace_reference(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let words = s.split(|c: char| c.is_whitespace() || c.is_control());
+        for word in words.filter(|w| !w.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out
+    }
+
+    #[test]
+    fn collapse_whitespace_agrees_with_the_reference_on_every_character() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let text = format!(" a{c}b{c}{c} c{c}");
+            assert_eq!(
+                collapse_whitespace(&text),
+                collapse_whitespace_reference(&text),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn collapse_whitespace_agrees_with_the_reference(text in proptest::prelude::any::<String>()) {
+            proptest::prop_assert_eq!(collapse_whitespace(&text), collapse_whitespace_reference(&text));
+        }
     }
 
     #[test]
