@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::export::dot::{self, DotOutput};
-use crate::export::sqlite::{BuildInfo, SqliteWriter, WriterOptions};
+use crate::export::sqlite::{BuildInfo, GraphRows, SqliteWriter, WriterOptions};
 use crate::export::ExportError;
 use crate::extract::{EntityType, Extractor, Mention, Scratch};
 use crate::graph::relations::{self, Relations};
@@ -164,12 +164,14 @@ pub struct Appended {
 }
 
 /// Wall time of each stage of a build. The stages run one after another; reading,
-/// extraction and writing rows overlap inside `streaming`.
+/// extraction and writing rows overlap inside `streaming`, and the writer's last rows and
+/// the indexes on the papers' tables overlap `graph` (and are counted in `database` when
+/// they outlast it).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stages {
     /// Reading, extracting, adding to the graph and writing paper rows, overlapped.
     pub streaming: Duration,
-    /// Finishing the graph: co-mention edges, display names.
+    /// Finishing the graph (co-mention edges, display names) and preparing its rows.
     pub graph: Duration,
     /// Writing entities and edges, building indexes (and the full-text index), committing.
     pub database: Duration,
@@ -263,7 +265,8 @@ pub fn build(
     let mut graph = KnowledgeGraph::new();
     let mut counts = Counts::default();
     let batch_size = config.batch_size.max(1);
-    let (writer, read) = std::thread::scope(|scope| -> Result<_, BuildError> {
+    let mut stages = Stages::default();
+    let (writer, read, graph_rows) = std::thread::scope(|scope| -> Result<_, BuildError> {
         // Reader thread → this thread (identity, extraction on the rayon pool, graph) →
         // writer thread: reading, extracting and writing overlap. The channels are bounded,
         // so at most a few batches are in flight.
@@ -317,26 +320,26 @@ pub fn build(
             let _ = rows_tx.send(rows);
         }
         drop(rows_tx);
+        stages.streaming = started.elapsed();
+        // While the writer stores the last rows and indexes the papers, finish the graph
+        // and prepare its rows here.
+        let finishing = Instant::now();
+        graph.finish();
+        let graph_rows = GraphRows::of(&graph);
+        stages.graph = finishing.elapsed();
         let writer = writing
             .join()
             .map_err(|_| BuildError::Panicked("writer"))??;
         let read = reader
             .join()
             .map_err(|_| BuildError::Panicked("reader"))??;
-        Ok((writer, read))
+        Ok((writer, read, graph_rows))
     })?;
     if graph.paper_count() == 0 {
         return Err(BuildError::NothingRead {
             problems: counts.problems,
         });
     }
-    let mut stages = Stages {
-        streaming: started.elapsed(),
-        ..Stages::default()
-    };
-    let finishing = Instant::now();
-    graph.finish();
-    stages.graph = finishing.elapsed();
     let previous = previous.unwrap_or_default();
     let mut inputs = previous.inputs;
     let appended_from = inputs.len();
@@ -354,7 +357,7 @@ pub fn build(
         problems: previous.problems.saturating_add(counts.problems),
     };
     let finishing = Instant::now();
-    let finished = writer.finish(&graph, &info)?;
+    let finished = writer.finish_with(&graph, &graph_rows, &info)?;
     let database = finished.path;
     stages.database = finishing.elapsed();
     stages.full_text = finished.full_text;
@@ -553,8 +556,8 @@ fn read_batches(
     })
 }
 
-/// The writer thread: stores every batch of rows in arrival order, then hands the writer
-/// back for [`SqliteWriter::finish`]. Stops at the first error.
+/// The writer thread: stores every batch of rows in arrival order, indexes the papers,
+/// then hands the writer back for [`SqliteWriter::finish_with`]. Stops at the first error.
 fn write_rows(
     mut writer: SqliteWriter,
     rx: Receiver<Vec<PaperRows>>,
@@ -572,14 +575,14 @@ fn write_rows(
                 } => {
                     writer.add_paper(ordinal, &key, &record)?;
                     writer.add_provenance(ordinal, &record.source)?;
-                    for (mention, entity) in &mentions {
-                        writer.add_mention(ordinal, *entity, mention)?;
+                    for (seq, (mention, entity)) in mentions.iter().enumerate() {
+                        writer.add_mention(ordinal, seq, *entity, mention)?;
                     }
                     for link in &links {
                         writer.add_paper_link(ordinal, link)?;
                     }
-                    for e in &evidence {
-                        writer.add_evidence(ordinal, e)?;
+                    for (seq, e) in evidence.iter().enumerate() {
+                        writer.add_evidence(ordinal, seq, e)?;
                     }
                 }
                 PaperRows::Duplicate { ordinal, source } => {
@@ -588,6 +591,7 @@ fn write_rows(
             }
         }
     }
+    writer.index_papers()?;
     Ok(writer)
 }
 

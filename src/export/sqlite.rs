@@ -39,8 +39,9 @@ use crate::ingest::{Provenance, Record};
 /// Version 2 added typed relations, evidence, PMI and alias keys; version 3 the full-text
 /// index `papers_fts`, the views and the ranking indexes; version 4 `entities.degree` and
 /// `entities.pagerank`, computed by the build so that rankings need no graph in memory;
-/// version 5 made `paper_entities` and `edges` `WITHOUT ROWID` tables, stored in primary-key
-/// order (same columns; a reader of `rowid` on them would fail).
+/// version 5 stores `mentions`, `paper_entities`, `evidence` and `edges` as `WITHOUT ROWID`
+/// tables in primary-key order (by paper, or by source entity), adds `seq` to `mentions`
+/// and `evidence`, and drops the indexes on mentions and evidence by entity and by paper.
 pub const SCHEMA_VERSION: i32 = 5;
 
 /// The value of the `format` key in the `meta` table of every paperkg database.
@@ -61,7 +62,8 @@ const FORMAT: &str = "paperkg";
 /// * `aliases`: every surface form seen for an entity, plus its canonical name; `key` is
 ///   the folded form (`name_key`: lowercase letters, digits and `+`) used to resolve names.
 /// * `mentions`: every occurrence of an entity in a paper's title or abstract, with
-///   character (Unicode scalar) offsets into that field; `char_end` is exclusive.
+///   character (Unicode scalar) offsets into that field; `char_end` is exclusive. `seq`
+///   numbers a paper's mentions from 0 (title first, then text order).
 /// * `paper_entities`: paper → entity, one row per relation: `proposes`, `uses`,
 ///   `evaluates_on`, `compares_with`, or `mentions` when no other relation was found;
 ///   `count` is the number of the paper's mentions of the entity supporting the relation.
@@ -77,7 +79,10 @@ const FORMAT: &str = "paperkg";
 ///   set, referencing `paper_entities`) or for an entity → entity relation (`source_id` and
 ///   `target_id` set, referencing `edges`). A `co_mentioned` edge has evidence rows only for
 ///   the sentences naming both; the papers that name both in separate sentences are found
-///   through `paper_entities`.
+///   through `paper_entities`. `seq` numbers a paper's evidence from 0.
+/// * `mentions`, `paper_entities` and `evidence` are `WITHOUT ROWID` tables stored by paper,
+///   `edges` by source entity: those look-ups need no index. An entity's mentions and
+///   evidence are reached through `paper_entities`, which is indexed by entity.
 /// * `meta`: key/value facts about the build (`format`, `schema_version`, `tool_version`,
 ///   `inputs` as a JSON array, `records_read`, `problems`, `papers`, `entities`,
 ///   `full_text`). No timing or other fact that differs between two builds of the same
@@ -128,12 +133,14 @@ CREATE TABLE aliases (
 );
 CREATE TABLE mentions (
     paper_id      INTEGER NOT NULL REFERENCES papers(id),
+    seq           INTEGER NOT NULL,
     entity_id     INTEGER NOT NULL REFERENCES entities(id) DEFERRABLE INITIALLY DEFERRED,
     surface       TEXT NOT NULL,
     field         TEXT NOT NULL CHECK (field IN ('title', 'abstract')),
     char_start    INTEGER NOT NULL,
-    char_end      INTEGER NOT NULL
-);
+    char_end      INTEGER NOT NULL,
+    PRIMARY KEY (paper_id, seq)
+) WITHOUT ROWID;
 CREATE TABLE paper_entities (
     paper_id      INTEGER NOT NULL REFERENCES papers(id),
     entity_id     INTEGER NOT NULL REFERENCES entities(id),
@@ -154,6 +161,7 @@ CREATE TABLE edges (
 ) WITHOUT ROWID;
 CREATE TABLE evidence (
     paper_id      INTEGER NOT NULL REFERENCES papers(id),
+    seq           INTEGER NOT NULL,
     entity_id     INTEGER,
     source_id     INTEGER,
     target_id     INTEGER,
@@ -167,26 +175,24 @@ CREATE TABLE evidence (
     FOREIGN KEY (paper_id, entity_id, relation)
         REFERENCES paper_entities(paper_id, entity_id, relation) DEFERRABLE INITIALLY DEFERRED,
     FOREIGN KEY (source_id, target_id, relation)
-        REFERENCES edges(source_id, target_id, relation) DEFERRABLE INITIALLY DEFERRED
-);
+        REFERENCES edges(source_id, target_id, relation) DEFERRABLE INITIALLY DEFERRED,
+    PRIMARY KEY (paper_id, seq)
+) WITHOUT ROWID;
 CREATE TABLE meta (
     key           TEXT PRIMARY KEY,
     value         TEXT
 );
--- Indexes and views: created after the bulk load, when sorting builds an index fastest.
+-- Indexes on the tables filled paper by paper: created after the last paper, when sorting builds an index fastest.
+CREATE INDEX paper_entities_entity ON paper_entities(entity_id, relation);
+CREATE INDEX evidence_edge ON evidence(source_id, target_id, relation) WHERE source_id IS NOT NULL;
+CREATE INDEX provenance_paper ON provenance(paper_id);
+CREATE INDEX papers_arxiv ON papers(arxiv_id);
+-- Indexes on entities, aliases and edges, and views: created after those tables are filled.
 CREATE INDEX entities_name ON entities(name COLLATE NOCASE);
 CREATE INDEX entities_parent ON entities(parent_id);
 CREATE INDEX aliases_alias ON aliases(alias COLLATE NOCASE);
 CREATE INDEX aliases_key ON aliases(key);
-CREATE INDEX mentions_entity ON mentions(entity_id);
-CREATE INDEX mentions_paper ON mentions(paper_id);
-CREATE INDEX paper_entities_entity ON paper_entities(entity_id, relation);
 CREATE INDEX edges_target ON edges(target_id);
-CREATE INDEX evidence_paper_entity ON evidence(entity_id, paper_id) WHERE entity_id IS NOT NULL;
-CREATE INDEX evidence_edge ON evidence(source_id, target_id, relation) WHERE source_id IS NOT NULL;
-CREATE INDEX evidence_paper ON evidence(paper_id);
-CREATE INDEX provenance_paper ON provenance(paper_id);
-CREATE INDEX papers_arxiv ON papers(arxiv_id);
 CREATE INDEX entities_type_papers ON entities(type, paper_count DESC);
 CREATE INDEX entities_papers ON entities(paper_count DESC, mention_count DESC);
 CREATE INDEX edges_relation ON edges(relation, support DESC);
@@ -243,10 +249,11 @@ SELECT v.paper_id, p.arxiv_id, p.title, v.relation, v.entity_id, e.name AS entit
        e.type AS entity_type, v.field, v.rule,
        substr(CASE v.field WHEN 'title' THEN p.title ELSE p.abstract END,
               v.char_start + 1, v.char_end - v.char_start) AS sentence
-FROM evidence v
-JOIN entities e ON e.id = v.entity_id
-JOIN papers p ON p.id = v.paper_id
-WHERE v.entity_id IS NOT NULL;
+FROM entities e
+JOIN paper_entities pe ON pe.entity_id = e.id
+JOIN evidence v ON v.paper_id = pe.paper_id AND v.entity_id = pe.entity_id
+    AND v.relation = pe.relation
+JOIN papers p ON p.id = v.paper_id;
 -- Full-text index: filled at the end of the build; absent when built with --no-fts.
 CREATE VIRTUAL TABLE papers_fts USING fts5(
     title, abstract,
@@ -270,19 +277,35 @@ PRAGMA cache_size = -131072;
 PRAGMA locking_mode = EXCLUSIVE;
 ";
 
-/// The line of [`SCHEMA`] before the indexes and views, which are created after the bulk
-/// load.
-const INDEXES_MARKER: &str = "-- Indexes and views:";
+/// The line of [`SCHEMA`] before the indexes on the tables filled paper by paper.
+const PAPER_INDEXES_MARKER: &str = "-- Indexes on the tables filled paper by paper:";
+/// The line of [`SCHEMA`] before the indexes on entities, aliases and edges, and the views.
+const GRAPH_INDEXES_MARKER: &str = "-- Indexes on entities, aliases and edges, and views:";
 /// The line of [`SCHEMA`] before the full-text index.
 const FTS_MARKER: &str = "-- Full-text index:";
 
-/// [`SCHEMA`] in its three parts: the tables, the indexes and views, the full-text index.
-fn schema_parts() -> (&'static str, &'static str, &'static str) {
+/// [`SCHEMA`] in its parts, in the order a build runs them.
+struct SchemaParts {
+    tables: &'static str,
+    paper_indexes: &'static str,
+    graph_indexes: &'static str,
+    full_text: &'static str,
+}
+
+fn schema_parts() -> SchemaParts {
     // Each part after a marker starts on the line after the marker's comment.
     let after_line = |s: &'static str| s.split_once('\n').map_or("", |(_, rest)| rest);
-    let (tables, rest) = SCHEMA.split_once(INDEXES_MARKER).unwrap_or((SCHEMA, ""));
-    let (indexes, fts) = rest.split_once(FTS_MARKER).unwrap_or((rest, ""));
-    (tables, after_line(indexes), after_line(fts))
+    let (tables, rest) = SCHEMA
+        .split_once(PAPER_INDEXES_MARKER)
+        .unwrap_or((SCHEMA, ""));
+    let (paper_indexes, rest) = rest.split_once(GRAPH_INDEXES_MARKER).unwrap_or((rest, ""));
+    let (graph_indexes, full_text) = rest.split_once(FTS_MARKER).unwrap_or((rest, ""));
+    SchemaParts {
+        tables,
+        paper_indexes: after_line(paper_indexes),
+        graph_indexes: after_line(graph_indexes),
+        full_text: after_line(full_text),
+    }
 }
 
 /// Facts about a build, stored in the `meta` table and shown by `paperkg stats`.
@@ -333,6 +356,8 @@ pub struct SqliteWriter {
     conn: Connection,
     tmp: TempTarget,
     options: WriterOptions,
+    /// [`SqliteWriter::index_papers`] ran.
+    papers_indexed: bool,
 }
 
 /// One `edges` row: source and target ordinals, relation, support, sentences, PMI.
@@ -340,6 +365,7 @@ type LinkRow = (usize, usize, &'static str, usize, usize, Option<f64>);
 
 /// The `edges` rows of a finished graph, sorted by primary key. (The `paper_entities`
 /// rows were written paper by paper, by [`SqliteWriter::add_paper_link`].)
+#[derive(Debug)]
 struct EdgeRows {
     links: Vec<LinkRow>,
 }
@@ -386,8 +412,30 @@ impl EdgeRows {
     }
 }
 
+/// The `entities` ranks and `edges` rows of a finished graph, computed before
+/// [`SqliteWriter::finish_with`] writes them, on any thread (a build prepares them while
+/// the writer indexes the papers).
+#[derive(Debug)]
+pub struct GraphRows {
+    edges: EdgeRows,
+    ranks: EntityRanks,
+}
+
+impl GraphRows {
+    /// The rows of `graph`; call [`KnowledgeGraph::finish`] first.
+    ///
+    /// # Complexity
+    /// O(e log e) for e edges, plus PageRank's O(i · e) for i iterations.
+    pub fn of(graph: &KnowledgeGraph) -> GraphRows {
+        let edges = EdgeRows::collect(graph);
+        let ranks = EntityRanks::of(graph.entity_count(), &edges.links);
+        GraphRows { edges, ranks }
+    }
+}
+
 /// `entities.degree` and `entities.pagerank`, indexed by entity ordinal − 1, computed from
 /// the sorted `edges` rows exactly as the explore commands would over the loaded graph.
+#[derive(Debug)]
 struct EntityRanks {
     degree: Vec<usize>,
     pagerank: Vec<f64>,
@@ -439,8 +487,13 @@ impl SqliteWriter {
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(sql)?;
         conn.execute_batch("BEGIN").map_err(sql)?;
-        conn.execute_batch(schema_parts().0).map_err(sql)?;
-        Ok(SqliteWriter { conn, tmp, options })
+        conn.execute_batch(schema_parts().tables).map_err(sql)?;
+        Ok(SqliteWriter {
+            conn,
+            tmp,
+            options,
+            papers_indexed: false,
+        })
     }
 
     fn sql_err(&self, source: rusqlite::Error) -> ExportError {
@@ -499,23 +552,26 @@ impl SqliteWriter {
             .map_err(|e| self.sql_err(e))
     }
 
-    /// Adds one mention. `entity_ordinal` is the entity's ordinal in the graph (its
-    /// `entities.id`); the entity's row is written by [`finish`](Self::finish).
+    /// Adds mention number `seq` (from 0, in text order) of paper `paper_ordinal`.
+    /// `entity_ordinal` is the entity's ordinal in the graph (its `entities.id`); the
+    /// entity's row is written by [`finish`](Self::finish).
     pub fn add_mention(
         &mut self,
         paper_ordinal: usize,
+        seq: usize,
         entity_ordinal: usize,
         mention: &Mention,
     ) -> Result<(), ExportError> {
         let char_end = mention.char_start.saturating_add(mention.char_len);
         self.conn
             .prepare_cached(
-                "INSERT INTO mentions (paper_id, entity_id, surface, field, char_start, \
-                 char_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO mentions (paper_id, seq, entity_id, surface, field, char_start, \
+                 char_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .and_then(|mut st| {
                 st.execute(params![
                     int(paper_ordinal),
+                    int(seq),
                     int(entity_ordinal),
                     mention.surface,
                     mention.field.as_str(),
@@ -552,12 +608,13 @@ impl SqliteWriter {
             .map_err(|e| self.sql_err(e))
     }
 
-    /// Adds one piece of evidence of paper `paper_ordinal` (see
-    /// [`KnowledgeGraph::add_paper_relations`]). The relation it references is written by
-    /// [`finish`](Self::finish).
+    /// Adds piece of evidence number `seq` (from 0) of paper `paper_ordinal` (see
+    /// [`KnowledgeGraph::add_paper_relations`]). An entity → entity relation it
+    /// references is written by [`finish`](Self::finish).
     pub fn add_evidence(
         &mut self,
         paper_ordinal: usize,
+        seq: usize,
         record: &EvidenceRecord,
     ) -> Result<(), ExportError> {
         let (entity, source, target, relation) = match record.of {
@@ -578,12 +635,14 @@ impl SqliteWriter {
         let e = &record.evidence;
         self.conn
             .prepare_cached(
-                "INSERT INTO evidence (paper_id, entity_id, source_id, target_id, relation, \
-                 field, char_start, char_end, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO evidence (paper_id, seq, entity_id, source_id, target_id, \
+                 relation, field, char_start, char_end, rule) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )
             .and_then(|mut st| {
                 st.execute(params![
                     int(paper_ordinal),
+                    int(seq),
                     entity,
                     source,
                     target,
@@ -608,18 +667,42 @@ impl SqliteWriter {
     /// O(n + e log e) for n entities and aliases and e edges, plus SQLite's index builds
     /// (sorts) and the full-text index, linear in the text.
     pub fn finish(self, graph: &KnowledgeGraph, info: &BuildInfo) -> Result<Finished, ExportError> {
+        let rows = GraphRows::of(graph);
+        self.finish_with(graph, &rows, info)
+    }
+
+    /// Creates the indexes on the tables filled paper by paper (`paper_entities`,
+    /// `evidence`, `provenance`, `papers`). Call it after the last paper, to build them
+    /// while another thread prepares the [`GraphRows`]; otherwise
+    /// [`finish_with`](Self::finish_with) does it. A second call does nothing.
+    pub fn index_papers(&mut self) -> Result<(), ExportError> {
+        if !self.papers_indexed {
+            self.conn
+                .execute_batch(schema_parts().paper_indexes)
+                .map_err(|e| self.sql_err(e))?;
+            self.papers_indexed = true;
+        }
+        Ok(())
+    }
+
+    /// [`finish`](Self::finish) with the rows of `graph` already prepared.
+    pub fn finish_with(
+        mut self,
+        graph: &KnowledgeGraph,
+        rows: &GraphRows,
+        info: &BuildInfo,
+    ) -> Result<Finished, ExportError> {
+        self.index_papers()?;
         let sql = |e| self.sql_err(e);
-        let edges = EdgeRows::collect(graph);
-        let ranks = EntityRanks::of(graph.entity_count(), &edges.links);
-        self.write_entities(graph, &ranks).map_err(sql)?;
-        self.write_edges(&edges).map_err(sql)?;
+        self.write_entities(graph, &rows.ranks).map_err(sql)?;
+        self.write_edges(&rows.edges).map_err(sql)?;
         self.write_meta(graph, info).map_err(sql)?;
-        let (_, indexes, full_text) = schema_parts();
-        self.conn.execute_batch(indexes).map_err(sql)?;
+        let parts = schema_parts();
+        self.conn.execute_batch(parts.graph_indexes).map_err(sql)?;
         let mut full_text_time = None;
         if self.options.full_text {
             let started = Instant::now();
-            self.conn.execute_batch(full_text).map_err(sql)?;
+            self.conn.execute_batch(parts.full_text).map_err(sql)?;
             self.conn
                 .execute_batch("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild');")
                 .map_err(sql)?;
@@ -1066,14 +1149,14 @@ mod tests {
                     w.add_provenance(ord, &rec.source).unwrap();
                     let rels = analyse(&rec.title, &rec.abstract_text, mentions);
                     let added = graph.add_paper_relations(&key, mentions, &rels);
-                    for (m, r) in mentions.iter().zip(&added.entities) {
-                        w.add_mention(ord, r.ordinal, m).unwrap();
+                    for (seq, (m, r)) in mentions.iter().zip(&added.entities).enumerate() {
+                        w.add_mention(ord, seq, r.ordinal, m).unwrap();
                     }
                     for link in &added.links {
                         w.add_paper_link(ord, link).unwrap();
                     }
-                    for e in &added.evidence {
-                        w.add_evidence(ord, e).unwrap();
+                    for (seq, e) in added.evidence.iter().enumerate() {
+                        w.add_evidence(ord, seq, e).unwrap();
                     }
                 }
                 PaperSlot::Duplicate(ord) => w.add_provenance(ord, &rec.source).unwrap(),
@@ -1380,7 +1463,7 @@ mod tests {
         w.add_paper(1, "id:1", &record(Some("1"), "One", "", "o.txt", 1))
             .unwrap();
         let m = mention("Ghost", EntityType::Model, None, "Ghost", Field::Title, 0);
-        w.add_mention(1, 7, &m).unwrap();
+        w.add_mention(1, 0, 7, &m).unwrap();
         let err = w.finish(&graph, &BuildInfo::default()).unwrap_err();
         assert!(matches!(err, ExportError::Invalid { .. }), "{err:?}");
         assert!(err.to_string().contains("foreign key"), "{err}");
