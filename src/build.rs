@@ -562,31 +562,34 @@ fn write_rows(
     mut writer: SqliteWriter,
     rx: Receiver<Vec<PaperRows>>,
 ) -> Result<SqliteWriter, ExportError> {
-    for rows in rx {
-        for row in rows {
-            match row {
-                PaperRows::New {
-                    ordinal,
-                    key,
-                    record,
-                    mentions,
-                    links,
-                    evidence,
-                } => {
-                    writer.add_paper(ordinal, &key, &record)?;
-                    writer.add_provenance(ordinal, &record.source)?;
-                    for (seq, (mention, entity)) in mentions.iter().enumerate() {
-                        writer.add_mention(ordinal, seq, *entity, mention)?;
+    {
+        let mut inserts = writer.inserts()?;
+        for rows in rx {
+            for row in rows {
+                match row {
+                    PaperRows::New {
+                        ordinal,
+                        key,
+                        record,
+                        mentions,
+                        links,
+                        evidence,
+                    } => {
+                        inserts.add_paper(ordinal, &key, &record)?;
+                        inserts.add_provenance(ordinal, &record.source)?;
+                        for (seq, (mention, entity)) in mentions.iter().enumerate() {
+                            inserts.add_mention(ordinal, seq, *entity, mention)?;
+                        }
+                        for link in &links {
+                            inserts.add_paper_link(ordinal, link)?;
+                        }
+                        for (seq, e) in evidence.iter().enumerate() {
+                            inserts.add_evidence(ordinal, seq, e)?;
+                        }
                     }
-                    for link in &links {
-                        writer.add_paper_link(ordinal, link)?;
+                    PaperRows::Duplicate { ordinal, source } => {
+                        inserts.add_provenance(ordinal, &source)?;
                     }
-                    for (seq, e) in evidence.iter().enumerate() {
-                        writer.add_evidence(ordinal, seq, e)?;
-                    }
-                }
-                PaperRows::Duplicate { ordinal, source } => {
-                    writer.add_provenance(ordinal, &source)?;
                 }
             }
         }

@@ -2,8 +2,8 @@
 //! [`read_stats`] for `paperkg stats`.
 //!
 //! During a build, papers, their provenance and their mentions are streamed into one
-//! transaction as they are read ([`SqliteWriter::add_paper`], [`SqliteWriter::add_provenance`],
-//! [`SqliteWriter::add_mention`]); abstracts are never held in memory. Entities, aliases and
+//! transaction as they are read ([`PaperInserts::add_paper`], [`PaperInserts::add_provenance`],
+//! [`PaperInserts::add_mention`]); abstracts are never held in memory. Entities, aliases and
 //! edges are known only once every paper is read, so [`SqliteWriter::finish`] writes them
 //! from the finished [`KnowledgeGraph`], commits, and renames the database into place.
 //! Mentions reference entities that are written later, which is why that foreign key is
@@ -364,7 +364,7 @@ pub struct SqliteWriter {
 type LinkRow = (usize, usize, &'static str, usize, usize, Option<f64>);
 
 /// The `edges` rows of a finished graph, sorted by primary key. (The `paper_entities`
-/// rows were written paper by paper, by [`SqliteWriter::add_paper_link`].)
+/// rows were written paper by paper, by [`PaperInserts::add_paper_link`].)
 #[derive(Debug)]
 struct EdgeRows {
     links: Vec<LinkRow>,
@@ -503,158 +503,33 @@ impl SqliteWriter {
         }
     }
 
-    /// Adds a new paper. `ordinal` becomes its `papers.id` (1-based, increasing, as
-    /// [`KnowledgeGraph::add_paper`] assigns them); `key` is its identity key.
-    pub fn add_paper(
-        &mut self,
-        ordinal: usize,
-        key: &str,
-        record: &Record,
-    ) -> Result<(), ExportError> {
-        self.conn
-            .prepare_cached(
+    /// The prepared inserts for the rows of papers. Drop them before
+    /// [`index_papers`](Self::index_papers) or [`finish`](Self::finish).
+    pub fn inserts(&self) -> Result<PaperInserts<'_>, ExportError> {
+        let prepare = |sql: &str| self.conn.prepare(sql).map_err(|e| self.sql_err(e));
+        Ok(PaperInserts {
+            paper: prepare(
                 "INSERT INTO papers (id, key, arxiv_id, title, abstract, authors, categories, \
                  update_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    int(ordinal),
-                    key,
-                    record.id,
-                    record.title,
-                    record.abstract_text,
-                    record.authors,
-                    record.categories,
-                    record.update_date,
-                ])
-            })
-            .map(drop)
-            .map_err(|e| self.sql_err(e))
-    }
-
-    /// Adds one occurrence of a paper: call it for every record, the first occurrence and
-    /// every duplicate. File names that are not valid Unicode are stored lossily.
-    pub fn add_provenance(
-        &mut self,
-        paper_ordinal: usize,
-        source: &Provenance,
-    ) -> Result<(), ExportError> {
-        self.conn
-            .prepare_cached("INSERT INTO provenance (paper_id, file, line) VALUES (?1, ?2, ?3)")
-            .and_then(|mut st| {
-                st.execute(params![
-                    int(paper_ordinal),
-                    source.file.to_string_lossy(),
-                    int(source.line)
-                ])
-            })
-            .map(drop)
-            .map_err(|e| self.sql_err(e))
-    }
-
-    /// Adds mention number `seq` (from 0, in text order) of paper `paper_ordinal`.
-    /// `entity_ordinal` is the entity's ordinal in the graph (its `entities.id`); the
-    /// entity's row is written by [`finish`](Self::finish).
-    pub fn add_mention(
-        &mut self,
-        paper_ordinal: usize,
-        seq: usize,
-        entity_ordinal: usize,
-        mention: &Mention,
-    ) -> Result<(), ExportError> {
-        let char_end = mention.char_start.saturating_add(mention.char_len);
-        self.conn
-            .prepare_cached(
+            )?,
+            provenance: prepare(
+                "INSERT INTO provenance (paper_id, file, line) VALUES (?1, ?2, ?3)",
+            )?,
+            mention: prepare(
                 "INSERT INTO mentions (paper_id, seq, entity_id, surface, field, char_start, \
                  char_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    int(paper_ordinal),
-                    int(seq),
-                    int(entity_ordinal),
-                    mention.surface,
-                    mention.field.as_str(),
-                    int(mention.char_start),
-                    int(char_end),
-                ])
-            })
-            .map(drop)
-            .map_err(|e| self.sql_err(e))
-    }
-
-    /// Adds one paper → entity relation of paper `paper_ordinal` (one of
-    /// [`AddedPaper::links`](crate::graph::AddedPaper::links)). The entity's row is
-    /// written by [`finish`](Self::finish).
-    pub fn add_paper_link(
-        &mut self,
-        paper_ordinal: usize,
-        link: &PaperLink,
-    ) -> Result<(), ExportError> {
-        self.conn
-            .prepare_cached(
+            )?,
+            link: prepare(
                 "INSERT INTO paper_entities (paper_id, entity_id, relation, count) \
                  VALUES (?1, ?2, ?3, ?4)",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    int(paper_ordinal),
-                    int(link.entity),
-                    link.relation.as_str(),
-                    int(link.count)
-                ])
-            })
-            .map(drop)
-            .map_err(|e| self.sql_err(e))
-    }
-
-    /// Adds piece of evidence number `seq` (from 0) of paper `paper_ordinal` (see
-    /// [`KnowledgeGraph::add_paper_relations`]). An entity → entity relation it
-    /// references is written by [`finish`](Self::finish).
-    pub fn add_evidence(
-        &mut self,
-        paper_ordinal: usize,
-        seq: usize,
-        record: &EvidenceRecord,
-    ) -> Result<(), ExportError> {
-        let (entity, source, target, relation) = match record.of {
-            EvidenceOf::Paper { entity, relation } => {
-                (Some(int(entity)), None, None, relation.as_str())
-            }
-            EvidenceOf::Link {
-                source,
-                target,
-                relation,
-            } => (
-                None,
-                Some(int(source)),
-                Some(int(target)),
-                relation.as_str(),
-            ),
-        };
-        let e = &record.evidence;
-        self.conn
-            .prepare_cached(
+            )?,
+            evidence: prepare(
                 "INSERT INTO evidence (paper_id, seq, entity_id, source_id, target_id, \
                  relation, field, char_start, char_end, rule) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    int(paper_ordinal),
-                    int(seq),
-                    entity,
-                    source,
-                    target,
-                    relation,
-                    e.field.as_str(),
-                    int(e.char_start),
-                    int(e.char_end),
-                    e.rule.as_str(),
-                ])
-            })
-            .map(drop)
-            .map_err(|e| self.sql_err(e))
+            )?,
+            target: self.tmp.target(),
+        })
     }
 
     /// Writes entities, aliases, paper → entity and entity – entity edges and the `meta`
@@ -827,6 +702,155 @@ impl SqliteWriter {
                 shown.join("; ")
             ),
         })
+    }
+}
+
+/// Prepared inserts for the rows written paper by paper: papers, provenance, mentions,
+/// paper → entity relations and evidence. Made by [`SqliteWriter::inserts`].
+#[derive(Debug)]
+pub struct PaperInserts<'w> {
+    paper: rusqlite::Statement<'w>,
+    provenance: rusqlite::Statement<'w>,
+    mention: rusqlite::Statement<'w>,
+    link: rusqlite::Statement<'w>,
+    evidence: rusqlite::Statement<'w>,
+    /// The database's target path, named in errors.
+    target: &'w Path,
+}
+
+impl PaperInserts<'_> {
+    /// Adds a new paper. `ordinal` becomes its `papers.id` (1-based, increasing, as
+    /// [`KnowledgeGraph::add_paper`] assigns them); `key` is its identity key.
+    pub fn add_paper(
+        &mut self,
+        ordinal: usize,
+        key: &str,
+        record: &Record,
+    ) -> Result<(), ExportError> {
+        self.paper
+            .execute(params![
+                int(ordinal),
+                key,
+                record.id,
+                record.title,
+                record.abstract_text,
+                record.authors,
+                record.categories,
+                record.update_date,
+            ])
+            .map(drop)
+            .map_err(|e| sql_error(self.target, e))
+    }
+
+    /// Adds one occurrence of a paper: call it for every record, the first occurrence and
+    /// every duplicate. File names that are not valid Unicode are stored lossily.
+    pub fn add_provenance(
+        &mut self,
+        paper_ordinal: usize,
+        source: &Provenance,
+    ) -> Result<(), ExportError> {
+        self.provenance
+            .execute(params![
+                int(paper_ordinal),
+                source.file.to_string_lossy(),
+                int(source.line)
+            ])
+            .map(drop)
+            .map_err(|e| sql_error(self.target, e))
+    }
+
+    /// Adds mention number `seq` (from 0, in text order) of paper `paper_ordinal`.
+    /// `entity_ordinal` is the entity's ordinal in the graph (its `entities.id`); the
+    /// entity's row is written by [`finish`](SqliteWriter::finish).
+    pub fn add_mention(
+        &mut self,
+        paper_ordinal: usize,
+        seq: usize,
+        entity_ordinal: usize,
+        mention: &Mention,
+    ) -> Result<(), ExportError> {
+        let char_end = mention.char_start.saturating_add(mention.char_len);
+        self.mention
+            .execute(params![
+                int(paper_ordinal),
+                int(seq),
+                int(entity_ordinal),
+                mention.surface,
+                mention.field.as_str(),
+                int(mention.char_start),
+                int(char_end),
+            ])
+            .map(drop)
+            .map_err(|e| sql_error(self.target, e))
+    }
+
+    /// Adds one paper → entity relation of paper `paper_ordinal` (one of
+    /// [`AddedPaper::links`](crate::graph::AddedPaper::links)). The entity's row is
+    /// written by [`finish`](SqliteWriter::finish).
+    pub fn add_paper_link(
+        &mut self,
+        paper_ordinal: usize,
+        link: &PaperLink,
+    ) -> Result<(), ExportError> {
+        self.link
+            .execute(params![
+                int(paper_ordinal),
+                int(link.entity),
+                link.relation.as_str(),
+                int(link.count)
+            ])
+            .map(drop)
+            .map_err(|e| sql_error(self.target, e))
+    }
+
+    /// Adds piece of evidence number `seq` (from 0) of paper `paper_ordinal` (see
+    /// [`KnowledgeGraph::add_paper_relations`]). An entity → entity relation it
+    /// references is written by [`finish`](SqliteWriter::finish).
+    pub fn add_evidence(
+        &mut self,
+        paper_ordinal: usize,
+        seq: usize,
+        record: &EvidenceRecord,
+    ) -> Result<(), ExportError> {
+        let (entity, source, target, relation) = match record.of {
+            EvidenceOf::Paper { entity, relation } => {
+                (Some(int(entity)), None, None, relation.as_str())
+            }
+            EvidenceOf::Link {
+                source,
+                target,
+                relation,
+            } => (
+                None,
+                Some(int(source)),
+                Some(int(target)),
+                relation.as_str(),
+            ),
+        };
+        let e = &record.evidence;
+        self.evidence
+            .execute(params![
+                int(paper_ordinal),
+                int(seq),
+                entity,
+                source,
+                target,
+                relation,
+                e.field.as_str(),
+                int(e.char_start),
+                int(e.char_end),
+                e.rule.as_str(),
+            ])
+            .map(drop)
+            .map_err(|e| sql_error(self.target, e))
+    }
+}
+
+/// An SQLite error while writing the database at `path`.
+fn sql_error(path: &Path, source: rusqlite::Error) -> ExportError {
+    ExportError::Sqlite {
+        path: path.to_path_buf(),
+        source,
     }
 }
 
@@ -1140,28 +1164,30 @@ mod tests {
             ),
         ];
         let mut graph = KnowledgeGraph::new();
-        let mut w = SqliteWriter::create(path).unwrap();
+        let w = SqliteWriter::create(path).unwrap();
+        let mut ins = w.inserts().unwrap();
         for (rec, mentions) in &inputs {
             let key = rec.key();
             match graph.add_paper(&key, &rec.title) {
                 PaperSlot::New(ord) => {
-                    w.add_paper(ord, &key, rec).unwrap();
-                    w.add_provenance(ord, &rec.source).unwrap();
+                    ins.add_paper(ord, &key, rec).unwrap();
+                    ins.add_provenance(ord, &rec.source).unwrap();
                     let rels = analyse(&rec.title, &rec.abstract_text, mentions);
                     let added = graph.add_paper_relations(&key, mentions, &rels);
                     for (seq, (m, r)) in mentions.iter().zip(&added.entities).enumerate() {
-                        w.add_mention(ord, seq, r.ordinal, m).unwrap();
+                        ins.add_mention(ord, seq, r.ordinal, m).unwrap();
                     }
                     for link in &added.links {
-                        w.add_paper_link(ord, link).unwrap();
+                        ins.add_paper_link(ord, link).unwrap();
                     }
                     for (seq, e) in added.evidence.iter().enumerate() {
-                        w.add_evidence(ord, seq, e).unwrap();
+                        ins.add_evidence(ord, seq, e).unwrap();
                     }
                 }
-                PaperSlot::Duplicate(ord) => w.add_provenance(ord, &rec.source).unwrap(),
+                PaperSlot::Duplicate(ord) => ins.add_provenance(ord, &rec.source).unwrap(),
             }
         }
+        drop(ins);
         graph.finish();
         w.finish(&graph, &info()).unwrap().path
     }
@@ -1410,11 +1436,12 @@ mod tests {
         let path = build(&dir.path().join("kg.sqlite"));
         let before = fs::read(&path).unwrap();
         {
-            let mut w = SqliteWriter::create(&path).unwrap();
+            let w = SqliteWriter::create(&path).unwrap();
             assert_eq!(temp_names(dir.path()).len(), 1);
-            w.add_paper(1, "id:x", &record(Some("x"), "X", "x", "x.txt", 1))
+            let mut ins = w.inserts().unwrap();
+            ins.add_paper(1, "id:x", &record(Some("x"), "X", "x", "x.txt", 1))
                 .unwrap();
-            w.add_provenance(
+            ins.add_provenance(
                 1,
                 &Provenance {
                     file: "x.txt".into(),
@@ -1435,10 +1462,11 @@ mod tests {
         let mut graph = KnowledgeGraph::new();
         graph.add_paper("id:only", "Only");
         graph.finish();
-        let mut w = SqliteWriter::create(&path).unwrap();
-        w.add_paper(1, "id:only", &record(Some("only"), "Only", "", "o.txt", 1))
+        let w = SqliteWriter::create(&path).unwrap();
+        let mut ins = w.inserts().unwrap();
+        ins.add_paper(1, "id:only", &record(Some("only"), "Only", "", "o.txt", 1))
             .unwrap();
-        w.add_provenance(
+        ins.add_provenance(
             1,
             &Provenance {
                 file: "o.txt".into(),
@@ -1446,6 +1474,7 @@ mod tests {
             },
         )
         .unwrap();
+        drop(ins);
         w.finish(&graph, &BuildInfo::default()).unwrap();
         let s = read_stats(&path).unwrap();
         assert_eq!((s.papers, s.records, s.mentions), (1, 1, 0));
@@ -1459,11 +1488,13 @@ mod tests {
         let mut graph = KnowledgeGraph::new();
         graph.add_paper("id:1", "One");
         graph.finish();
-        let mut w = SqliteWriter::create(&path).unwrap();
-        w.add_paper(1, "id:1", &record(Some("1"), "One", "", "o.txt", 1))
+        let w = SqliteWriter::create(&path).unwrap();
+        let mut ins = w.inserts().unwrap();
+        ins.add_paper(1, "id:1", &record(Some("1"), "One", "", "o.txt", 1))
             .unwrap();
         let m = mention("Ghost", EntityType::Model, None, "Ghost", Field::Title, 0);
-        w.add_mention(1, 0, 7, &m).unwrap();
+        ins.add_mention(1, 0, 7, &m).unwrap();
+        drop(ins);
         let err = w.finish(&graph, &BuildInfo::default()).unwrap_err();
         assert!(matches!(err, ExportError::Invalid { .. }), "{err:?}");
         assert!(err.to_string().contains("foreign key"), "{err}");
