@@ -120,44 +120,66 @@ impl<R: BufRead> LineReader<R> {
 /// Control characters carry no text; kept, they would reach terminals (escape sequences)
 /// and export formats that cannot hold them (XML 1.0 has no NUL).
 ///
-/// Works byte by byte on ASCII (every ASCII byte up to the space, and DEL, separates) and
-/// decodes only the other characters.
+/// Scans ASCII byte by byte (every ASCII byte up to the space, and DEL, separates),
+/// decodes only the other characters, and copies each run of words already separated by
+/// single spaces at once.
 pub(crate) fn collapse_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
     let bytes = s.as_bytes();
-    // Start of the word being read, if any.
-    let mut word: Option<usize> = None;
+    let mut out = String::with_capacity(s.len());
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (separates, len) = if b.is_ascii() {
-            (b <= b' ' || b == 0x7f, 1)
-        } else {
-            match s[i..].chars().next() {
-                Some(c) => (c.is_whitespace() || c.is_control(), c.len_utf8()),
-                None => (false, 1),
+    loop {
+        // Skip separators.
+        while i < bytes.len() {
+            let (separates, len) = separator_at(s, i);
+            if !separates {
+                break;
             }
-        };
-        match (separates, word) {
-            (true, Some(start)) => {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(&s[start..i]);
-                word = None;
-            }
-            (false, None) => word = Some(i),
-            _ => {}
+            i += len;
         }
-        i += len;
-    }
-    if let Some(start) = word {
+        if i >= bytes.len() {
+            return out;
+        }
+        // Read a run of words separated by single spaces, copied at once.
+        let start = i;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if is_printable_ascii(b) {
+                i += 1;
+                continue;
+            }
+            if b == b' ' && bytes.get(i + 1).is_some_and(|&next| is_printable_ascii(next)) {
+                i += 2;
+                continue;
+            }
+            let (separates, len) = separator_at(s, i);
+            if separates {
+                break;
+            }
+            i += len;
+        }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&s[start..]);
+        out.push_str(&s[start..i]);
     }
-    out
+}
+
+/// An ASCII byte that is neither whitespace nor a control character.
+fn is_printable_ascii(b: u8) -> bool {
+    b > b' ' && b < 0x7f
+}
+
+/// Whether the character at byte `i` of `s` (a character boundary) is whitespace or a
+/// control character, and its length in bytes.
+fn separator_at(s: &str, i: usize) -> (bool, usize) {
+    let b = s.as_bytes()[i];
+    if b.is_ascii() {
+        return (b <= b' ' || b == 0x7f, 1);
+    }
+    match s[i..].chars().next() {
+        Some(c) => (c.is_whitespace() || c.is_control(), c.len_utf8()),
+        None => (false, 1),
+    }
 }
 
 #[cfg(test)]
