@@ -55,6 +55,8 @@ pub fn split(text: &str) -> Vec<Sentence> {
     let (mut at, mut at_char) = (0usize, 0usize);
     // Start of the current sentence (byte, char), or None while skipping whitespace.
     let mut start: Option<(usize, usize)> = None;
+    // Byte offset of the next newline at or after `at` (the text's length if none).
+    let mut next_newline = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
     loop {
         if start.is_none() {
             let rest = &text[at..];
@@ -70,9 +72,16 @@ pub fn split(text: &str) -> Vec<Sentence> {
             at_char += 1;
             continue;
         }
-        // Only `.`, `!`, `?` and newlines (all ASCII) can end a sentence.
-        let Some(k) = bytes[at..].iter().position(|&b| MAY_END[usize::from(b)]) else {
-            break;
+        // Only `.`, `!`, `?` and newlines (all ASCII) can end a sentence. The next newline
+        // is looked up only once passed (memchr: SIMD searches).
+        if next_newline < at {
+            next_newline = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |k| at + k);
+        }
+        let terminator = memchr::memchr3(b'.', b'!', b'?', &bytes[at..next_newline]);
+        let k = match terminator {
+            Some(k) => k,
+            None if next_newline < bytes.len() => next_newline - at,
+            None => break,
         };
         at_char += char_count(&bytes[at..at + k]);
         let b = at + k;
@@ -115,16 +124,6 @@ pub fn split(text: &str) -> Vec<Sentence> {
     }
     out
 }
-
-/// Bytes that may end a sentence: `.`, `!`, `?` and the newline.
-const MAY_END: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'.' as usize] = true;
-    table[b'!' as usize] = true;
-    table[b'?' as usize] = true;
-    table[b'\n' as usize] = true;
-    table
-};
 
 /// Characters in a run of whole UTF-8 sequences: the bytes that do not continue one.
 fn char_count(bytes: &[u8]) -> usize {

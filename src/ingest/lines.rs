@@ -147,7 +147,11 @@ pub(crate) fn collapse_whitespace(s: &str) -> String {
                 i += 1;
                 continue;
             }
-            if b == b' ' && bytes.get(i + 1).is_some_and(|&next| is_printable_ascii(next)) {
+            if b == b' '
+                && bytes
+                    .get(i + 1)
+                    .is_some_and(|&next| is_printable_ascii(next))
+            {
                 i += 2;
                 continue;
             }
