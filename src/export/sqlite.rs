@@ -271,8 +271,11 @@ CREATE VIRTUAL TABLE papers_fts USING fts5(
 /// the `CHECK` constraints (`PRAGMA ignore_check_constraints`), which debug builds and
 /// tests enforce on every row: the values come from Rust enums, and SQLite evaluates a
 /// `CHECK (x IN (…))` of more than two values by building a temporary table for every
-/// row (a tenth of a build's instructions). The page cache is 128 MiB.
+/// row (a tenth of a build's instructions). Pages are 8 KiB rather than 4 KiB: four
+/// abstracts a page instead of two, fewer B-tree splits (1% fewer instructions, about 3%
+/// less wall time on 100,000 papers). The page cache is 128 MiB.
 const BUILD_PRAGMAS: &str = "
+PRAGMA page_size = 8192;
 PRAGMA foreign_keys = OFF;
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
