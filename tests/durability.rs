@@ -33,17 +33,17 @@ fn build_bundled(out: &Path) {
     run(paperkg().args(["build", "--out"]).arg(out));
 }
 
-/// A 20,000-paper synthetic corpus, generated once per test run: large enough that its
-/// build is still running a few seconds after it starts.
+/// A 60,000-paper synthetic corpus (110 MB), generated once per test run: large enough
+/// that its build is still running a few seconds after it starts, even in release mode.
 fn large_corpus() -> &'static Path {
     static CORPUS: OnceLock<PathBuf> = OnceLock::new();
     CORPUS.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("durability");
         std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("synth-20000-1.jsonl");
-        let partial = dir.join(format!("synth-20000-1.jsonl.{}", std::process::id()));
+        let path = dir.join("synth-60000-1.jsonl");
+        let partial = dir.join(format!("synth-60000-1.jsonl.{}", std::process::id()));
         run(paperkg()
-            .args(["synth", "--papers", "20000", "--seed", "1", "-o"])
+            .args(["synth", "--papers", "60000", "--seed", "1", "-o"])
             .arg(&partial));
         std::fs::rename(&partial, &path).unwrap();
         path
