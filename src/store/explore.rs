@@ -198,6 +198,10 @@ pub struct NeighborsReport {
 
 /// The entities within `query.depth` hops of the entity named `name`.
 ///
+/// When the entities one hop away already fill `query.limit`, the deeper ones are only
+/// counted ([`Store::layers`]): the list is the same (nearest first), and from a hub that
+/// saves loading the relations among most of the graph.
+///
 /// # Complexity
 /// Loads only that neighbourhood ([`Store::ball`]): one indexed query per entity closer
 /// than the depth; the search is linear in what was loaded.
@@ -213,16 +217,49 @@ pub fn neighbors(
         relation: query.relation,
         sentences_only: false,
     };
-    let loaded = store.ball(start.id, depth, follow)?;
+    if depth > 1 {
+        let near = neighbors_found(store, start.id, 1, follow, query.kind)?;
+        if near.len() >= query.limit {
+            let layers = store.layers(start.id, depth, follow)?;
+            let farther: Vec<i64> = layers.iter().skip(1).flatten().copied().collect();
+            let counted = match query.kind {
+                None => farther.len(),
+                Some(k) => store.count_of_type(&farther, k)?,
+            };
+            return Ok(NeighborsReport {
+                entity: EntitySummary::from(&start),
+                total: near.len() + counted,
+                neighbors: near.into_iter().take(query.limit).collect(),
+            });
+        }
+    }
+    let found = neighbors_found(store, start.id, depth, follow, query.kind)?;
+    Ok(NeighborsReport {
+        entity: EntitySummary::from(&start),
+        total: found.len(),
+        neighbors: found.into_iter().take(query.limit).collect(),
+    })
+}
+
+/// Every entity of type `kind` (any when `None`) within `depth` hops of entity `start`,
+/// nearest and strongest first, from the loaded ball.
+fn neighbors_found(
+    store: &Store,
+    start: i64,
+    depth: usize,
+    follow: Follow,
+    kind: Option<EntityType>,
+) -> Result<Vec<Neighbor>, StoreError> {
+    let loaded = store.ball(start, depth, follow)?;
     let g = &loaded.graph;
-    let Some(node) = loaded.node(start.id) else {
-        return Err(missing(store, start.id));
+    let Some(node) = loaded.node(start) else {
+        return Err(missing(store, start));
     };
-    let relation = query.relation;
-    let follow = move |l: &LinkInfo| relation.is_none_or(|r| l.relation == r);
-    let found: Vec<Neighbor> = algo::neighborhood(g, node, depth, &follow)
+    let relation = follow.relation;
+    let follows = move |l: &LinkInfo| relation.is_none_or(|r| l.relation == r);
+    let found = algo::neighborhood(g, node, depth, &follows)
         .into_iter()
-        .filter(|r| query.kind.is_none_or(|k| g[r.node].kind == k))
+        .filter(|r| kind.is_none_or(|k| g[r.node].kind == k))
         .map(|r| {
             let link = &g[r.edge];
             let outgoing = g.edge_endpoints(r.edge).is_some_and(|(s, _)| s == r.via);
@@ -237,12 +274,7 @@ pub fn neighbors(
             }
         })
         .collect();
-    let total = found.len();
-    Ok(NeighborsReport {
-        entity: EntitySummary::from(&start),
-        total,
-        neighbors: found.into_iter().take(query.limit).collect(),
-    })
+    Ok(found)
 }
 
 fn direction(relation: EntityRelation, outgoing: bool) -> &'static str {
@@ -695,4 +727,55 @@ pub fn explain(
         shared_total,
         shared_papers,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::tests::{bundled, full_scans};
+
+    /// When the first hop fills the list, `neighbors` only counts what lies farther; the
+    /// answer must be the one the whole ball gives.
+    #[test]
+    fn counted_far_layers_give_the_answer_of_the_whole_ball() {
+        let (_dir, store) = bundled();
+        let names = [
+            "LoRA", "LLaMA", "MMLU", "GPT-4", "C-Eval", "RLHF", "BERT", "GSM8K", "LongLoRA",
+        ];
+        let mut shortcuts = 0;
+        for name in names {
+            let start = store.resolve(name, None).unwrap().entity;
+            for depth in 2..=3 {
+                for limit in [0, 1, 3, 10, 40] {
+                    for kind in [None, Some(EntityType::Dataset), Some(EntityType::Model)] {
+                        for relation in [None, Some(EntityRelation::CoMentioned)] {
+                            let query = NeighborQuery {
+                                depth,
+                                kind,
+                                relation,
+                                limit,
+                            };
+                            let got = neighbors(&store, name, None, &query).unwrap();
+                            let follow = Follow {
+                                relation,
+                                sentences_only: false,
+                            };
+                            let all =
+                                neighbors_found(&store, start.id, depth, follow, kind).unwrap();
+                            let what = format!("{name} {query:?}");
+                            assert_eq!(got.total, all.len(), "{what}");
+                            let listed: Vec<Neighbor> = all.into_iter().take(limit).collect();
+                            assert_eq!(got.neighbors, listed, "{what}");
+                            let near = neighbors_found(&store, start.id, 1, follow, kind)
+                                .unwrap()
+                                .len();
+                            shortcuts += usize::from(near >= limit);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(shortcuts > 100, "the shortcut was taken {shortcuts} times");
+        assert_eq!(full_scans(&store), Vec::<String>::new());
+    }
 }

@@ -685,7 +685,7 @@ mod tests {
 
     /// The query plan lines of every SQL text `store` has run that read a whole table
     /// (`SCAN t` without an index).
-    fn full_scans(store: &Store) -> Vec<String> {
+    pub(in crate::store) fn full_scans(store: &Store) -> Vec<String> {
         let mut texts = store.seen.borrow().clone();
         texts.sort();
         texts.dedup();
@@ -714,7 +714,7 @@ mod tests {
     }
 
     /// The bundled sample, built into a temporary folder.
-    fn bundled() -> (tempfile::TempDir, Store) {
+    pub(in crate::store) fn bundled() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
         let config = BuildConfig::new(vec![bundled_samples()], dir.path().to_path_buf());
         build(&config, &Extractor::new(&Lexicon::builtin()), &mut Silent).unwrap();

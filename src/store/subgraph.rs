@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use rusqlite::params;
 
 use super::{edge_row, entity_row, LoadedGraph, Store, StoreError};
+use crate::extract::EntityType;
 use crate::graph::algo::LinkInfo;
 use crate::graph::EntityRelation;
 
@@ -54,6 +55,72 @@ impl Store {
             .into_iter()
             .map(|(s, t, link)| ((s, t, link.relation.as_str()), link))
             .collect())
+    }
+
+    /// The ids of the other ends of every relation of entity `id` that `follow` allows.
+    fn incident_ids(&self, id: i64, follow: Follow) -> Result<Vec<i64>, StoreError> {
+        let sql = "SELECT target_id FROM edges \
+                   WHERE source_id = ?1 AND (?2 IS NULL OR relation = ?2) \
+                   AND (?3 = 0 OR sentences > 0) \
+                   UNION ALL \
+                   SELECT source_id FROM edges \
+                   WHERE target_id = ?1 AND source_id <> ?1 AND (?2 IS NULL OR relation = ?2) \
+                   AND (?3 = 0 OR sentences > 0)";
+        let relation = follow.relation.map(EntityRelation::as_str);
+        self.rows(
+            sql,
+            params![id, relation, i64::from(follow.sentences_only)],
+            |r| r.get(0).map(Ok),
+        )
+    }
+
+    /// The entities [`Store::ball`] would find, by id only and layer by layer: element
+    /// `d` holds the entities first reached at `d + 1` hops. For counting what lies too
+    /// far to be listed, without loading the relations between them.
+    ///
+    /// # Complexity
+    /// One indexed query per entity closer than `depth`, reading ids only.
+    pub fn layers(
+        &self,
+        start: i64,
+        depth: usize,
+        follow: Follow,
+    ) -> Result<Vec<Vec<i64>>, StoreError> {
+        let mut seen: HashSet<i64> = HashSet::from([start]);
+        let mut frontier = vec![start];
+        let mut layers = Vec::new();
+        for _ in 0..depth {
+            let mut next = Vec::new();
+            for &node in &frontier {
+                for other in self.incident_ids(node, follow)? {
+                    if seen.insert(other) {
+                        next.push(other);
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            layers.push(next.clone());
+            frontier = next;
+        }
+        Ok(layers)
+    }
+
+    /// How many of the entities `ids` have type `kind`.
+    ///
+    /// # Complexity
+    /// One index scan over the entities of that type.
+    pub fn count_of_type(&self, ids: &[i64], kind: EntityType) -> Result<usize, StoreError> {
+        let of_type: HashSet<i64> = self
+            .rows(
+                "SELECT id FROM entities WHERE type = ?1",
+                params![kind.as_str()],
+                |r| r.get(0).map(Ok),
+            )?
+            .into_iter()
+            .collect();
+        Ok(ids.iter().filter(|id| of_type.contains(id)).count())
     }
 
     /// Every entity within `depth` hops of entity `start` over the relations `follow`
