@@ -60,66 +60,90 @@ pub fn paper_id(record: &Record) -> String {
     }
 }
 
+/// Records handed from the reader thread to the extraction at a time.
+const BATCH: usize = 1024;
+
+/// Reads every input on its own thread (so that reading overlaps extraction) and sends
+/// the papers not seen before in batches of [`BATCH`]. Returns whether any paper was read.
+fn read_papers(inputs: &[PathBuf], tx: std::sync::mpsc::SyncSender<Vec<Record>>) -> (bool, usize) {
+    let mut seen = HashSet::new();
+    let mut problems = 0usize;
+    let mut batch: Vec<Record> = Vec::with_capacity(BATCH);
+    for item in Records::new(inputs, IngestOptions::default()) {
+        match item {
+            Ok(record) if seen.insert(record.key()) => {
+                batch.push(record);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if tx.send(full).is_err() {
+                        return (true, problems);
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(error) => {
+                problems += 1;
+                eprintln!("paperkg: warning: skipped: {error}");
+            }
+        }
+    }
+    if !batch.is_empty() {
+        // The receiver only hangs up on an output error, which it reports.
+        let _ = tx.send(batch);
+    }
+    (!seen.is_empty(), problems)
+}
+
 /// Runs `paperkg extract`.
 pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let extractor = extractor(&args.lexicon)?;
-    let mut records = Records::new(&args.inputs, IngestOptions::default());
-    let mut seen = HashSet::new();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut first = true;
-    let mut problems = 0usize;
-    let mut batch: Vec<Record> = Vec::with_capacity(1024);
     if matches!(args.format, ExtractFormat::Json) {
         write!(out, "[")?;
     }
-    loop {
-        batch.clear();
-        for item in records.by_ref() {
-            match item {
-                Ok(record) if seen.insert(record.key()) => {
-                    batch.push(record);
-                    if batch.len() == 1024 {
-                        break;
+    let inputs = &args.inputs;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(2);
+    let (written, read) = std::thread::scope(|scope| {
+        let reader = scope.spawn(move || read_papers(inputs, tx));
+        let written = (|| -> anyhow::Result<()> {
+            for batch in rx {
+                let lines: Vec<String> = batch
+                    .par_iter()
+                    .map_init(Scratch::new, |scratch, r| {
+                        let mentions = extractor.extract_with(scratch, &r.title, &r.abstract_text);
+                        let paper = PaperOut {
+                            id: paper_id(r),
+                            title: &r.title,
+                            entities: group_mentions(&mentions),
+                        };
+                        serde_json::to_string(&paper).unwrap_or_default()
+                    })
+                    .collect();
+                for line in lines {
+                    match args.format {
+                        ExtractFormat::Jsonl => writeln!(out, "{line}")?,
+                        ExtractFormat::Json => {
+                            let sep = if first { "\n" } else { ",\n" };
+                            write!(out, "{sep}{line}")?;
+                        }
                     }
-                }
-                Ok(_) => {}
-                Err(error) => {
-                    problems += 1;
-                    eprintln!("paperkg: warning: skipped: {error}");
+                    first = false;
                 }
             }
-        }
-        if batch.is_empty() {
-            break;
-        }
-        let lines: Vec<String> = batch
-            .par_iter()
-            .map_init(Scratch::new, |scratch, r| {
-                let mentions = extractor.extract_with(scratch, &r.title, &r.abstract_text);
-                let paper = PaperOut {
-                    id: paper_id(r),
-                    title: &r.title,
-                    entities: group_mentions(&mentions),
-                };
-                serde_json::to_string(&paper).unwrap_or_default()
-            })
-            .collect();
-        for line in lines {
-            match args.format {
-                ExtractFormat::Jsonl => writeln!(out, "{line}")?,
-                ExtractFormat::Json => {
-                    let sep = if first { "\n" } else { ",\n" };
-                    write!(out, "{sep}{line}")?;
-                }
-            }
-            first = false;
-        }
-    }
+            Ok(())
+        })();
+        // On an output error the loop stops and drops the receiver, which ends the reader.
+        (written, reader.join())
+    });
+    written?;
+    let (any, problems) =
+        read.map_err(|_| anyhow::anyhow!("internal error: the reading thread panicked"))?;
     if matches!(args.format, ExtractFormat::Json) {
         writeln!(out, "\n]")?;
     }
     out.flush()?;
-    if seen.is_empty() {
+    if !any {
         anyhow::bail!("no usable paper in the input ({problems} problem(s) reported)");
     }
     Ok(ExitCode::SUCCESS)
