@@ -188,7 +188,12 @@ fn abbreviation_before(before: &str) -> bool {
         }
         start = b;
     }
-    let word = &before[start..];
+    is_abbreviation(&before[start..])
+}
+
+/// Whether `word` (letters, digits and dots, before a `.`) is a known abbreviation, an
+/// initial or dotted single letters.
+fn is_abbreviation(word: &str) -> bool {
     if word.is_empty() {
         return false;
     }
@@ -325,23 +330,7 @@ mod tests {
             start -= 1;
         }
         let word: String = chars[start..dot].iter().map(|&(_, c)| c).collect();
-        if word.is_empty() {
-            return false;
-        }
-        let lower = word.to_lowercase();
-        if ABBREVIATIONS.contains(&lower.as_str()) {
-            return true;
-        }
-        let mut letters = word.chars();
-        if let (Some(c), None) = (letters.next(), letters.next()) {
-            // An initial (`J.`), not a digit (`Section 3.`).
-            return c.is_uppercase();
-        }
-        // Dotted single letters: `U.S`, `w.r.t`.
-        word.contains('.')
-            && word
-                .split('.')
-                .all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic))
+        is_abbreviation(&word)
     }
 
     fn parts(text: &str) -> Vec<&str> {
