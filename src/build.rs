@@ -277,6 +277,15 @@ pub fn build(
         // Extraction of one batch (on the rayon pool) overlaps adding the batch before it
         // to the graph: `pending` holds the batch extracted but not yet added.
         let mut pending: Option<Analysed> = None;
+        // Reports the capped papers of an added batch and hands its rows to the writer;
+        // false when the writer stopped on an error (returned by the join below).
+        let deliver = |(rows, capped): (Vec<PaperRows>, Vec<(Provenance, usize)>),
+                       observer: &mut dyn Observer| {
+            for (source, found) in &capped {
+                observer.entities_capped(source, *found, config.max_entities);
+            }
+            rows_tx.send(rows).is_ok()
+        };
         let mut writer_gone = false;
         for input in batch_rx {
             for error in &input.problems {
@@ -299,12 +308,8 @@ pub fn build(
                 slots,
                 extracted,
             });
-            if let Some((rows, capped)) = added {
-                for (source, found) in &capped {
-                    observer.entities_capped(source, *found, config.max_entities);
-                }
-                if rows_tx.send(rows).is_err() {
-                    // The writer stopped on an error: it is returned by the join below.
+            if let Some(added) = added {
+                if !deliver(added, observer) {
                     writer_gone = true;
                     break;
                 }
@@ -312,12 +317,7 @@ pub fn build(
             observer.progress(input.bytes_read, counts.records);
         }
         if let (Some(batch), false) = (pending.take(), writer_gone) {
-            let (rows, capped) = add_batch(batch, &mut graph, &mut counts);
-            for (source, found) in &capped {
-                observer.entities_capped(source, *found, config.max_entities);
-            }
-            // An error of the writer is returned by the join below.
-            let _ = rows_tx.send(rows);
+            deliver(add_batch(batch, &mut graph, &mut counts), observer);
         }
         drop(rows_tx);
         stages.streaming = started.elapsed();

@@ -94,11 +94,46 @@ fn read_papers(inputs: &[PathBuf], tx: std::sync::mpsc::SyncSender<Vec<Record>>)
     (!seen.is_empty(), problems)
 }
 
+/// Extracts the entities of every batch `rx` brings, in parallel, and writes them to
+/// `out` in input order. Stops at the first output error, which drops `rx`.
+fn write_papers(
+    rx: std::sync::mpsc::Receiver<Vec<Record>>,
+    extractor: &Extractor,
+    format: ExtractFormat,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let mut first = true;
+    for batch in rx {
+        let lines: Vec<String> = batch
+            .par_iter()
+            .map_init(Scratch::new, |scratch, r| {
+                let mentions = extractor.extract_with(scratch, &r.title, &r.abstract_text);
+                let paper = PaperOut {
+                    id: paper_id(r),
+                    title: &r.title,
+                    entities: group_mentions(&mentions),
+                };
+                serde_json::to_string(&paper).unwrap_or_default()
+            })
+            .collect();
+        for line in lines {
+            match format {
+                ExtractFormat::Jsonl => writeln!(out, "{line}")?,
+                ExtractFormat::Json => {
+                    let sep = if first { "\n" } else { ",\n" };
+                    write!(out, "{sep}{line}")?;
+                }
+            }
+            first = false;
+        }
+    }
+    Ok(())
+}
+
 /// Runs `paperkg extract`.
 pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let extractor = extractor(&args.lexicon)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut first = true;
     if matches!(args.format, ExtractFormat::Json) {
         write!(out, "[")?;
     }
@@ -106,34 +141,8 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(2);
     let (written, read) = std::thread::scope(|scope| {
         let reader = scope.spawn(move || read_papers(inputs, tx));
-        let written = (|| -> anyhow::Result<()> {
-            for batch in rx {
-                let lines: Vec<String> = batch
-                    .par_iter()
-                    .map_init(Scratch::new, |scratch, r| {
-                        let mentions = extractor.extract_with(scratch, &r.title, &r.abstract_text);
-                        let paper = PaperOut {
-                            id: paper_id(r),
-                            title: &r.title,
-                            entities: group_mentions(&mentions),
-                        };
-                        serde_json::to_string(&paper).unwrap_or_default()
-                    })
-                    .collect();
-                for line in lines {
-                    match args.format {
-                        ExtractFormat::Jsonl => writeln!(out, "{line}")?,
-                        ExtractFormat::Json => {
-                            let sep = if first { "\n" } else { ",\n" };
-                            write!(out, "{sep}{line}")?;
-                        }
-                    }
-                    first = false;
-                }
-            }
-            Ok(())
-        })();
-        // On an output error the loop stops and drops the receiver, which ends the reader.
+        let written = write_papers(rx, &extractor, args.format, &mut out);
+        // An output error ends `write_papers`, whose dropped receiver ends the reader.
         (written, reader.join())
     });
     written?;

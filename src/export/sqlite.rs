@@ -485,10 +485,7 @@ impl SqliteWriter {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let sql = |source| ExportError::Sqlite {
-            path: path.to_path_buf(),
-            source,
-        };
+        let sql = |source| sql_error(path, source);
         let conn = Connection::open_with_flags(tmp.path(), flags).map_err(sql)?;
         conn.execute_batch(BUILD_PRAGMAS).map_err(sql)?;
         if !cfg!(any(test, debug_assertions)) {
@@ -508,10 +505,7 @@ impl SqliteWriter {
     }
 
     fn sql_err(&self, source: rusqlite::Error) -> ExportError {
-        ExportError::Sqlite {
-            path: self.tmp.target().to_path_buf(),
-            source,
-        }
+        sql_error(self.tmp.target(), source)
     }
 
     /// The prepared inserts for the rows of papers. Drop them before
@@ -927,10 +921,7 @@ pub struct DbStats {
 /// database, is not a paperkg database, or has another [`SCHEMA_VERSION`].
 pub fn read_stats(path: &Path) -> Result<DbStats, ExportError> {
     let conn = open_read_only(path)?;
-    let sql = |source| ExportError::Sqlite {
-        path: path.to_path_buf(),
-        source,
-    };
+    let sql = |source| sql_error(path, source);
     let count = |q: &str| {
         conn.query_row(q, [], |r| r.get::<_, i64>(0))
             .map(size)
@@ -1003,10 +994,7 @@ pub fn open_read_only(path: &Path) -> Result<Connection, ExportError> {
             source,
         });
     }
-    let sql = |source| ExportError::Sqlite {
-        path: path.to_path_buf(),
-        source,
-    };
+    let sql = |source| sql_error(path, source);
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
     conn.pragma_update(None, "query_only", true).map_err(sql)?;

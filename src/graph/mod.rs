@@ -26,18 +26,18 @@ pub mod sentences;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use petgraph::graph::{DiGraph, NodeIndex};
+
+pub use relations::{EntityRelation, Evidence, PaperRelation, Relations, Rule};
+
+use crate::extract::{name_key, EntityType, Field, Mention};
+
 /// The graph's hash maps and sets: foldhash, seeded per process like std's SipHash but a
 /// fraction of its cost (SipHash was 1.7% of a build's instructions). Nothing depends on
 /// their iteration order: everything written is sorted first.
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 /// See [`FastMap`].
 type FastSet<T> = HashSet<T, foldhash::fast::RandomState>;
-
-use petgraph::graph::{DiGraph, NodeIndex};
-
-pub use relations::{EntityRelation, Evidence, PaperRelation, Relations, Rule};
-
-use crate::extract::{name_key, EntityType, Field, Mention};
 
 /// A paper node: its identity key and title.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -26,6 +26,27 @@ type EdgeKey = (i64, i64, &'static str);
 /// Entities fetched per `IN (…)` query when assembling a part of the graph.
 const ENTITY_CHUNK: usize = 500;
 
+/// The relations of entity `?1` that a [`Follow`] allows (`?2`: the relation or NULL,
+/// `?3`: 1 for only those with a sentence), selecting `outgoing` columns from those it is
+/// the source of and `incoming` from those it is the target of.
+fn incident_sql(outgoing: &str, incoming: &str) -> String {
+    let allowed = "(?2 IS NULL OR relation = ?2) AND (?3 = 0 OR sentences > 0)";
+    format!(
+        "SELECT {outgoing} FROM edges WHERE source_id = ?1 AND {allowed} \
+         UNION ALL \
+         SELECT {incoming} FROM edges WHERE target_id = ?1 AND source_id <> ?1 AND {allowed}"
+    )
+}
+
+/// The parameters of [`incident_sql`] for entity `id`.
+fn follow_params(id: i64, follow: Follow) -> (i64, Option<&'static str>, i64) {
+    (
+        id,
+        follow.relation.map(EntityRelation::as_str),
+        i64::from(follow.sentences_only),
+    )
+}
+
 /// Which relations a search may follow.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Follow {
@@ -38,17 +59,10 @@ pub struct Follow {
 impl Store {
     /// Every relation of entity `id` that `follow` allows, in both directions.
     fn incident(&self, id: i64, follow: Follow) -> Result<Vec<(EdgeKey, LinkInfo)>, StoreError> {
-        let sql = "SELECT source_id, target_id, relation, support, sentences, pmi FROM edges \
-                   WHERE source_id = ?1 AND (?2 IS NULL OR relation = ?2) \
-                   AND (?3 = 0 OR sentences > 0) \
-                   UNION ALL \
-                   SELECT source_id, target_id, relation, support, sentences, pmi FROM edges \
-                   WHERE target_id = ?1 AND source_id <> ?1 AND (?2 IS NULL OR relation = ?2) \
-                   AND (?3 = 0 OR sentences > 0)";
-        let relation = follow.relation.map(EntityRelation::as_str);
+        let columns = "source_id, target_id, relation, support, sentences, pmi";
         let rows = self.rows(
-            sql,
-            params![id, relation, i64::from(follow.sentences_only)],
+            &incident_sql(columns, columns),
+            follow_params(id, follow),
             edge_row,
         )?;
         Ok(rows
@@ -59,17 +73,9 @@ impl Store {
 
     /// The ids of the other ends of every relation of entity `id` that `follow` allows.
     fn incident_ids(&self, id: i64, follow: Follow) -> Result<Vec<i64>, StoreError> {
-        let sql = "SELECT target_id FROM edges \
-                   WHERE source_id = ?1 AND (?2 IS NULL OR relation = ?2) \
-                   AND (?3 = 0 OR sentences > 0) \
-                   UNION ALL \
-                   SELECT source_id FROM edges \
-                   WHERE target_id = ?1 AND source_id <> ?1 AND (?2 IS NULL OR relation = ?2) \
-                   AND (?3 = 0 OR sentences > 0)";
-        let relation = follow.relation.map(EntityRelation::as_str);
         self.rows(
-            sql,
-            params![id, relation, i64::from(follow.sentences_only)],
+            &incident_sql("target_id", "source_id"),
+            follow_params(id, follow),
             |r| r.get(0).map(Ok),
         )
     }
