@@ -26,7 +26,10 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::export::dot::{self, DotOutput};
-use crate::export::sqlite::{BuildInfo, GraphRows, SqliteWriter, WriterOptions};
+use crate::export::sqlite::{
+    BuildInfo, EvidenceRow, GraphRows, MentionRow, PaperLinkRow, PaperRow, ProvenanceRow,
+    SqliteWriter, WriterOptions,
+};
 use crate::export::ExportError;
 use crate::extract::{EntityType, Extractor, Mention, Scratch};
 use crate::graph::relations::{self, Relations};
@@ -565,33 +568,64 @@ fn write_rows(
     {
         let mut inserts = writer.inserts()?;
         for rows in rx {
-            for row in rows {
-                match row {
+            // Table by table, each in key order: every insert appends.
+            inserts.add_papers(rows.iter().filter_map(|row| match row {
+                PaperRows::New {
+                    ordinal,
+                    key,
+                    record,
+                    ..
+                } => Some(PaperRow {
+                    ordinal: *ordinal,
+                    key,
+                    record,
+                }),
+                PaperRows::Duplicate { .. } => None,
+            }))?;
+            inserts.add_provenance(rows.iter().map(|row| match row {
+                PaperRows::New {
+                    ordinal, record, ..
+                } => ProvenanceRow {
+                    paper: *ordinal,
+                    source: &record.source,
+                },
+                PaperRows::Duplicate { ordinal, source } => ProvenanceRow {
+                    paper: *ordinal,
+                    source,
+                },
+            }))?;
+            let new = || {
+                rows.iter().filter_map(|row| match row {
                     PaperRows::New {
                         ordinal,
-                        key,
-                        record,
                         mentions,
                         links,
                         evidence,
-                    } => {
-                        inserts.add_paper(ordinal, &key, &record)?;
-                        inserts.add_provenance(ordinal, &record.source)?;
-                        for (seq, (mention, entity)) in mentions.iter().enumerate() {
-                            inserts.add_mention(ordinal, seq, *entity, mention)?;
-                        }
-                        for link in &links {
-                            inserts.add_paper_link(ordinal, link)?;
-                        }
-                        for (seq, e) in evidence.iter().enumerate() {
-                            inserts.add_evidence(ordinal, seq, e)?;
-                        }
-                    }
-                    PaperRows::Duplicate { ordinal, source } => {
-                        inserts.add_provenance(ordinal, &source)?;
-                    }
-                }
-            }
+                        ..
+                    } => Some((*ordinal, mentions, links, evidence)),
+                    PaperRows::Duplicate { .. } => None,
+                })
+            };
+            inserts.add_mentions(new().flat_map(|(paper, mentions, _, _)| {
+                mentions
+                    .iter()
+                    .enumerate()
+                    .map(move |(seq, (mention, entity))| MentionRow {
+                        paper,
+                        seq,
+                        entity: *entity,
+                        mention,
+                    })
+            }))?;
+            inserts.add_paper_links(new().flat_map(|(paper, _, links, _)| {
+                links.iter().map(move |link| PaperLinkRow { paper, link })
+            }))?;
+            inserts.add_evidence(new().flat_map(|(paper, _, _, evidence)| {
+                evidence
+                    .iter()
+                    .enumerate()
+                    .map(move |(seq, record)| EvidenceRow { paper, seq, record })
+            }))?;
         }
     }
     writer.index_papers()?;

@@ -1,9 +1,9 @@
 //! The SQLite database: schema, the streaming [`SqliteWriter`] used by the build, and
 //! [`read_stats`] for `paperkg stats`.
 //!
-//! During a build, papers, their provenance and their mentions are streamed into one
-//! transaction as they are read ([`PaperInserts::add_paper`], [`PaperInserts::add_provenance`],
-//! [`PaperInserts::add_mention`]); abstracts are never held in memory. Entities, aliases and
+//! During a build, papers, their provenance, mentions, relations and evidence are streamed
+//! into one transaction as they are read, batch by batch, many rows per `INSERT`
+//! ([`PaperInserts`]); abstracts are never held in memory beyond their batch. Entities, aliases and
 //! edges are known only once every paper is read, so [`SqliteWriter::finish`] writes them
 //! from the finished [`KnowledgeGraph`], commits, and renames the database into place.
 //! Mentions reference entities that are written later, which is why that foreign key is
@@ -371,7 +371,7 @@ pub struct SqliteWriter {
 type LinkRow = (usize, usize, &'static str, usize, usize, Option<f64>);
 
 /// The `edges` rows of a finished graph, sorted by primary key. (The `paper_entities`
-/// rows were written paper by paper, by [`PaperInserts::add_paper_link`].)
+/// rows were written paper by paper, by [`PaperInserts::add_paper_links`].)
 #[derive(Debug)]
 struct EdgeRows {
     links: Vec<LinkRow>,
@@ -511,27 +511,54 @@ impl SqliteWriter {
     /// The prepared inserts for the rows of papers. Drop them before
     /// [`index_papers`](Self::index_papers) or [`finish`](Self::finish).
     pub fn inserts(&self) -> Result<PaperInserts<'_>, ExportError> {
-        let prepare = |sql: &str| self.conn.prepare(sql).map_err(|e| self.sql_err(e));
+        let prepare = |table: &str, columns: &[&str]| {
+            BulkInsert::prepare(&self.conn, table, columns).map_err(|e| self.sql_err(e))
+        };
         Ok(PaperInserts {
-            paper: prepare(
-                "INSERT INTO papers (id, key, arxiv_id, title, abstract, authors, categories, \
-                 update_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            papers: prepare(
+                "papers",
+                &[
+                    "id",
+                    "key",
+                    "arxiv_id",
+                    "title",
+                    "abstract",
+                    "authors",
+                    "categories",
+                    "update_date",
+                ],
             )?,
-            provenance: prepare(
-                "INSERT INTO provenance (paper_id, file, line) VALUES (?1, ?2, ?3)",
+            provenance: prepare("provenance", &["paper_id", "file", "line"])?,
+            mentions: prepare(
+                "mentions",
+                &[
+                    "paper_id",
+                    "seq",
+                    "entity_id",
+                    "surface",
+                    "field",
+                    "char_start",
+                    "char_end",
+                ],
             )?,
-            mention: prepare(
-                "INSERT INTO mentions (paper_id, seq, entity_id, surface, field, char_start, \
-                 char_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?,
-            link: prepare(
-                "INSERT INTO paper_entities (paper_id, entity_id, relation, count) \
-                 VALUES (?1, ?2, ?3, ?4)",
+            links: prepare(
+                "paper_entities",
+                &["paper_id", "entity_id", "relation", "count"],
             )?,
             evidence: prepare(
-                "INSERT INTO evidence (paper_id, seq, entity_id, source_id, target_id, \
-                 relation, field, char_start, char_end, rule) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "evidence",
+                &[
+                    "paper_id",
+                    "seq",
+                    "entity_id",
+                    "source_id",
+                    "target_id",
+                    "relation",
+                    "field",
+                    "char_start",
+                    "char_end",
+                    "rule",
+                ],
             )?,
             target: self.tmp.target(),
         })
@@ -710,143 +737,245 @@ impl SqliteWriter {
     }
 }
 
+/// Rows per multi-row `INSERT` of [`PaperInserts`] (32 rows of 10 columns stay far below
+/// SQLite's limit on parameters).
+const ROWS_PER_INSERT: usize = 32;
+
+/// One table's `INSERT` prepared twice: for [`ROWS_PER_INSERT`] rows at once, and for one
+/// row (the rest of a call). Many rows per statement keep SQLite's cursor open across
+/// them, so appending in key order skips most of each B-tree search, and the work per
+/// statement (stepping, resetting, opening cursors) is shared: on a 20k-paper build the
+/// writer thread runs about a third fewer instructions than with one row per statement.
+#[derive(Debug)]
+struct BulkInsert<'w> {
+    many: rusqlite::Statement<'w>,
+    one: rusqlite::Statement<'w>,
+}
+
+impl<'w> BulkInsert<'w> {
+    /// Prepares `INSERT INTO table (columns) VALUES (?, …)` in both forms.
+    fn prepare(conn: &'w Connection, table: &str, columns: &[&str]) -> rusqlite::Result<Self> {
+        let row = format!("({})", vec!["?"; columns.len()].join(", "));
+        let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let rows = vec![row.as_str(); ROWS_PER_INSERT].join(", ");
+        Ok(BulkInsert {
+            many: conn.prepare(&format!("{head}{rows}"))?,
+            one: conn.prepare(&format!("{head}{row}"))?,
+        })
+    }
+
+    /// Inserts `rows` in order; `bind` binds one row's values, column by column.
+    fn insert<T>(
+        &mut self,
+        rows: impl IntoIterator<Item = T>,
+        bind: impl Fn(&mut Binder<'_, 'w>, &T) -> rusqlite::Result<()>,
+    ) -> rusqlite::Result<()> {
+        let mut chunk = Vec::with_capacity(ROWS_PER_INSERT);
+        for row in rows {
+            chunk.push(row);
+            if chunk.len() == ROWS_PER_INSERT {
+                let mut binder = Binder::new(&mut self.many);
+                for row in &chunk {
+                    bind(&mut binder, row)?;
+                }
+                self.many.raw_execute()?;
+                chunk.clear();
+            }
+        }
+        for row in &chunk {
+            bind(&mut Binder::new(&mut self.one), row)?;
+            self.one.raw_execute()?;
+        }
+        Ok(())
+    }
+}
+
+/// Binds values to a statement's parameters in order, from the first.
+struct Binder<'s, 'w> {
+    statement: &'s mut rusqlite::Statement<'w>,
+    next: usize,
+}
+
+impl<'s, 'w> Binder<'s, 'w> {
+    fn new(statement: &'s mut rusqlite::Statement<'w>) -> Self {
+        Binder { statement, next: 1 }
+    }
+
+    /// Binds the next parameter.
+    fn bind(&mut self, value: impl rusqlite::ToSql) -> rusqlite::Result<()> {
+        self.statement.raw_bind_parameter(self.next, value)?;
+        self.next += 1;
+        Ok(())
+    }
+}
+
+/// One `papers` row: a new paper. `ordinal` becomes its `papers.id` (1-based, increasing,
+/// as [`KnowledgeGraph::add_paper`] assigns them); `key` is its identity key.
+#[derive(Clone, Copy, Debug)]
+pub struct PaperRow<'a> {
+    pub ordinal: usize,
+    pub key: &'a str,
+    pub record: &'a Record,
+}
+
+/// One `provenance` row: an occurrence of paper `paper` (the first or a duplicate). File
+/// names that are not valid Unicode are stored lossily.
+#[derive(Clone, Copy, Debug)]
+pub struct ProvenanceRow<'a> {
+    pub paper: usize,
+    pub source: &'a Provenance,
+}
+
+/// One `mentions` row: mention number `seq` (from 0, in text order) of paper `paper`,
+/// naming the entity with ordinal `entity` (its `entities.id`, written by
+/// [`finish`](SqliteWriter::finish)).
+#[derive(Clone, Copy, Debug)]
+pub struct MentionRow<'a> {
+    pub paper: usize,
+    pub seq: usize,
+    pub entity: usize,
+    pub mention: &'a Mention,
+}
+
+/// One `paper_entities` row: a paper → entity relation of paper `paper` (one of
+/// [`AddedPaper::links`](crate::graph::AddedPaper::links)).
+#[derive(Clone, Copy, Debug)]
+pub struct PaperLinkRow<'a> {
+    pub paper: usize,
+    pub link: &'a PaperLink,
+}
+
+/// One `evidence` row: piece of evidence number `seq` (from 0) of paper `paper` (see
+/// [`KnowledgeGraph::add_paper_relations`]). An entity → entity relation it references is
+/// written by [`finish`](SqliteWriter::finish).
+#[derive(Clone, Copy, Debug)]
+pub struct EvidenceRow<'a> {
+    pub paper: usize,
+    pub seq: usize,
+    pub record: &'a EvidenceRecord,
+}
+
 /// Prepared inserts for the rows written paper by paper: papers, provenance, mentions,
 /// paper → entity relations and evidence. Made by [`SqliteWriter::inserts`].
+///
+/// Each method writes its rows in the order given, many per statement; give each table's
+/// rows in key order (papers by ordinal, then by `seq`), as the build does, so that every
+/// insert appends.
 #[derive(Debug)]
 pub struct PaperInserts<'w> {
-    paper: rusqlite::Statement<'w>,
-    provenance: rusqlite::Statement<'w>,
-    mention: rusqlite::Statement<'w>,
-    link: rusqlite::Statement<'w>,
-    evidence: rusqlite::Statement<'w>,
+    papers: BulkInsert<'w>,
+    provenance: BulkInsert<'w>,
+    mentions: BulkInsert<'w>,
+    links: BulkInsert<'w>,
+    evidence: BulkInsert<'w>,
     /// The database's target path, named in errors.
     target: &'w Path,
 }
 
 impl PaperInserts<'_> {
-    /// Adds a new paper. `ordinal` becomes its `papers.id` (1-based, increasing, as
-    /// [`KnowledgeGraph::add_paper`] assigns them); `key` is its identity key.
-    pub fn add_paper(
+    /// Adds new papers.
+    pub fn add_papers<'a>(
         &mut self,
-        ordinal: usize,
-        key: &str,
-        record: &Record,
+        rows: impl IntoIterator<Item = PaperRow<'a>>,
     ) -> Result<(), ExportError> {
-        self.paper
-            .execute(params![
-                int(ordinal),
-                key,
-                record.id,
-                record.title,
-                record.abstract_text,
-                record.authors,
-                record.categories,
-                record.update_date,
-            ])
-            .map(drop)
+        self.papers
+            .insert(rows, |b, row| {
+                let record = row.record;
+                b.bind(int(row.ordinal))?;
+                b.bind(row.key)?;
+                b.bind(&record.id)?;
+                b.bind(&record.title)?;
+                b.bind(&record.abstract_text)?;
+                b.bind(&record.authors)?;
+                b.bind(&record.categories)?;
+                b.bind(&record.update_date)
+            })
             .map_err(|e| sql_error(self.target, e))
     }
 
-    /// Adds one occurrence of a paper: call it for every record, the first occurrence and
-    /// every duplicate. File names that are not valid Unicode are stored lossily.
-    pub fn add_provenance(
+    /// Adds occurrences of papers: one for every record, the first occurrence and every
+    /// duplicate.
+    pub fn add_provenance<'a>(
         &mut self,
-        paper_ordinal: usize,
-        source: &Provenance,
+        rows: impl IntoIterator<Item = ProvenanceRow<'a>>,
     ) -> Result<(), ExportError> {
         self.provenance
-            .execute(params![
-                int(paper_ordinal),
-                source.file.to_string_lossy(),
-                int(source.line)
-            ])
-            .map(drop)
+            .insert(rows, |b, row| {
+                b.bind(int(row.paper))?;
+                b.bind(row.source.file.to_string_lossy())?;
+                b.bind(int(row.source.line))
+            })
             .map_err(|e| sql_error(self.target, e))
     }
 
-    /// Adds mention number `seq` (from 0, in text order) of paper `paper_ordinal`.
-    /// `entity_ordinal` is the entity's ordinal in the graph (its `entities.id`); the
-    /// entity's row is written by [`finish`](SqliteWriter::finish).
-    pub fn add_mention(
+    /// Adds mentions.
+    pub fn add_mentions<'a>(
         &mut self,
-        paper_ordinal: usize,
-        seq: usize,
-        entity_ordinal: usize,
-        mention: &Mention,
+        rows: impl IntoIterator<Item = MentionRow<'a>>,
     ) -> Result<(), ExportError> {
-        let char_end = mention.char_start.saturating_add(mention.char_len);
-        self.mention
-            .execute(params![
-                int(paper_ordinal),
-                int(seq),
-                int(entity_ordinal),
-                mention.surface,
-                mention.field.as_str(),
-                int(mention.char_start),
-                int(char_end),
-            ])
-            .map(drop)
+        self.mentions
+            .insert(rows, |b, row| {
+                let m = row.mention;
+                b.bind(int(row.paper))?;
+                b.bind(int(row.seq))?;
+                b.bind(int(row.entity))?;
+                b.bind(&m.surface)?;
+                b.bind(m.field.as_str())?;
+                b.bind(int(m.char_start))?;
+                b.bind(int(m.char_start.saturating_add(m.char_len)))
+            })
             .map_err(|e| sql_error(self.target, e))
     }
 
-    /// Adds one paper → entity relation of paper `paper_ordinal` (one of
-    /// [`AddedPaper::links`](crate::graph::AddedPaper::links)). The entity's row is
-    /// written by [`finish`](SqliteWriter::finish).
-    pub fn add_paper_link(
+    /// Adds paper → entity relations.
+    pub fn add_paper_links<'a>(
         &mut self,
-        paper_ordinal: usize,
-        link: &PaperLink,
+        rows: impl IntoIterator<Item = PaperLinkRow<'a>>,
     ) -> Result<(), ExportError> {
-        self.link
-            .execute(params![
-                int(paper_ordinal),
-                int(link.entity),
-                link.relation.as_str(),
-                int(link.count)
-            ])
-            .map(drop)
+        self.links
+            .insert(rows, |b, row| {
+                b.bind(int(row.paper))?;
+                b.bind(int(row.link.entity))?;
+                b.bind(row.link.relation.as_str())?;
+                b.bind(int(row.link.count))
+            })
             .map_err(|e| sql_error(self.target, e))
     }
 
-    /// Adds piece of evidence number `seq` (from 0) of paper `paper_ordinal` (see
-    /// [`KnowledgeGraph::add_paper_relations`]). An entity → entity relation it
-    /// references is written by [`finish`](SqliteWriter::finish).
-    pub fn add_evidence(
+    /// Adds pieces of evidence.
+    pub fn add_evidence<'a>(
         &mut self,
-        paper_ordinal: usize,
-        seq: usize,
-        record: &EvidenceRecord,
+        rows: impl IntoIterator<Item = EvidenceRow<'a>>,
     ) -> Result<(), ExportError> {
-        let (entity, source, target, relation) = match record.of {
-            EvidenceOf::Paper { entity, relation } => {
-                (Some(int(entity)), None, None, relation.as_str())
-            }
-            EvidenceOf::Link {
-                source,
-                target,
-                relation,
-            } => (
-                None,
-                Some(int(source)),
-                Some(int(target)),
-                relation.as_str(),
-            ),
-        };
-        let e = &record.evidence;
         self.evidence
-            .execute(params![
-                int(paper_ordinal),
-                int(seq),
-                entity,
-                source,
-                target,
-                relation,
-                e.field.as_str(),
-                int(e.char_start),
-                int(e.char_end),
-                e.rule.as_str(),
-            ])
-            .map(drop)
+            .insert(rows, |b, row| {
+                let (entity, source, target, relation) = match row.record.of {
+                    EvidenceOf::Paper { entity, relation } => {
+                        (Some(int(entity)), None, None, relation.as_str())
+                    }
+                    EvidenceOf::Link {
+                        source,
+                        target,
+                        relation,
+                    } => (
+                        None,
+                        Some(int(source)),
+                        Some(int(target)),
+                        relation.as_str(),
+                    ),
+                };
+                let e = &row.record.evidence;
+                b.bind(int(row.paper))?;
+                b.bind(int(row.seq))?;
+                b.bind(entity)?;
+                b.bind(source)?;
+                b.bind(target)?;
+                b.bind(relation)?;
+                b.bind(e.field.as_str())?;
+                b.bind(int(e.char_start))?;
+                b.bind(int(e.char_end))?;
+                b.bind(e.rule.as_str())
+            })
             .map_err(|e| sql_error(self.target, e))
     }
 }
@@ -1169,26 +1298,97 @@ mod tests {
             let key = rec.key();
             match graph.add_paper(&key, &rec.title) {
                 PaperSlot::New(ord) => {
-                    ins.add_paper(ord, &key, rec).unwrap();
-                    ins.add_provenance(ord, &rec.source).unwrap();
+                    ins.add_papers([PaperRow {
+                        ordinal: ord,
+                        key: &key,
+                        record: rec,
+                    }])
+                    .unwrap();
+                    ins.add_provenance([provenance(ord, &rec.source)]).unwrap();
                     let rels = analyse(&rec.title, &rec.abstract_text, mentions);
                     let added = graph.add_paper_relations(&key, mentions, &rels);
-                    for (seq, (m, r)) in mentions.iter().zip(&added.entities).enumerate() {
-                        ins.add_mention(ord, seq, r.ordinal, m).unwrap();
-                    }
-                    for link in &added.links {
-                        ins.add_paper_link(ord, link).unwrap();
-                    }
-                    for (seq, e) in added.evidence.iter().enumerate() {
-                        ins.add_evidence(ord, seq, e).unwrap();
-                    }
+                    let rows = mentions.iter().zip(&added.entities).enumerate();
+                    ins.add_mentions(rows.map(|(seq, (mention, r))| MentionRow {
+                        paper: ord,
+                        seq,
+                        entity: r.ordinal,
+                        mention,
+                    }))
+                    .unwrap();
+                    ins.add_paper_links(
+                        added
+                            .links
+                            .iter()
+                            .map(|link| PaperLinkRow { paper: ord, link }),
+                    )
+                    .unwrap();
+                    let rows = added.evidence.iter().enumerate();
+                    ins.add_evidence(rows.map(|(seq, record)| EvidenceRow {
+                        paper: ord,
+                        seq,
+                        record,
+                    }))
+                    .unwrap();
                 }
-                PaperSlot::Duplicate(ord) => ins.add_provenance(ord, &rec.source).unwrap(),
+                PaperSlot::Duplicate(ord) => {
+                    ins.add_provenance([provenance(ord, &rec.source)]).unwrap()
+                }
             }
         }
         drop(ins);
         graph.finish();
         w.finish(&graph, &info()).unwrap().path
+    }
+
+    /// Rows go in whole, in order, whether they fill multi-row statements, part of one,
+    /// or neither; a bad row fails the call.
+    #[test]
+    fn bulk_insert_writes_every_row_in_order() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (n INTEGER NOT NULL, s TEXT)")
+            .unwrap();
+        let mut bulk = BulkInsert::prepare(&conn, "t", &["n", "s"]).unwrap();
+        let bind = |b: &mut Binder<'_, '_>, n: &i64| {
+            b.bind(n)?;
+            b.bind((n % 3 != 0).then(|| format!("row {n}")))
+        };
+        let mut expected = Vec::new();
+        let mut next = 0i64;
+        for count in [0, 1, 31, 32, 33, 64, 70] {
+            let rows: Vec<i64> = (next..next + count).collect();
+            next += count;
+            bulk.insert(rows.iter().copied(), bind).unwrap();
+            expected.extend(rows);
+        }
+        let mut st = conn.prepare("SELECT n, s FROM t ORDER BY rowid").unwrap();
+        let found: Vec<(i64, Option<String>)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let expected: Vec<(i64, Option<String>)> = expected
+            .into_iter()
+            .map(|n| (n, (n % 3 != 0).then(|| format!("row {n}"))))
+            .collect();
+        assert_eq!(found, expected);
+        let null = |b: &mut Binder<'_, '_>, n: &Option<i64>| {
+            b.bind(n)?;
+            b.bind("x")
+        };
+        let rows: Vec<Option<i64>> = (0..40).map(|n| (n != 35).then_some(n)).collect();
+        assert!(bulk.insert(rows.iter().copied(), null).is_err());
+    }
+
+    fn paper<'a>(ordinal: usize, key: &'a str, record: &'a Record) -> PaperRow<'a> {
+        PaperRow {
+            ordinal,
+            key,
+            record,
+        }
+    }
+
+    fn provenance(paper: usize, source: &Provenance) -> ProvenanceRow<'_> {
+        ProvenanceRow { paper, source }
     }
 
     fn temp_names(dir: &Path) -> Vec<String> {
@@ -1438,16 +1638,9 @@ mod tests {
             let w = SqliteWriter::create(&path).unwrap();
             assert_eq!(temp_names(dir.path()).len(), 1);
             let mut ins = w.inserts().unwrap();
-            ins.add_paper(1, "id:x", &record(Some("x"), "X", "x", "x.txt", 1))
-                .unwrap();
-            ins.add_provenance(
-                1,
-                &Provenance {
-                    file: "x.txt".into(),
-                    line: 1,
-                },
-            )
-            .unwrap();
+            let rec = record(Some("x"), "X", "x", "x.txt", 1);
+            ins.add_papers([paper(1, "id:x", &rec)]).unwrap();
+            ins.add_provenance([provenance(1, &rec.source)]).unwrap();
         }
         assert!(temp_names(dir.path()).is_empty());
         assert_eq!(fs::read(&path).unwrap(), before);
@@ -1463,16 +1656,9 @@ mod tests {
         graph.finish();
         let w = SqliteWriter::create(&path).unwrap();
         let mut ins = w.inserts().unwrap();
-        ins.add_paper(1, "id:only", &record(Some("only"), "Only", "", "o.txt", 1))
-            .unwrap();
-        ins.add_provenance(
-            1,
-            &Provenance {
-                file: "o.txt".into(),
-                line: 1,
-            },
-        )
-        .unwrap();
+        let rec = record(Some("only"), "Only", "", "o.txt", 1);
+        ins.add_papers([paper(1, "id:only", &rec)]).unwrap();
+        ins.add_provenance([provenance(1, &rec.source)]).unwrap();
         drop(ins);
         w.finish(&graph, &BuildInfo::default()).unwrap();
         let s = read_stats(&path).unwrap();
@@ -1489,10 +1675,16 @@ mod tests {
         graph.finish();
         let w = SqliteWriter::create(&path).unwrap();
         let mut ins = w.inserts().unwrap();
-        ins.add_paper(1, "id:1", &record(Some("1"), "One", "", "o.txt", 1))
-            .unwrap();
+        let rec = record(Some("1"), "One", "", "o.txt", 1);
+        ins.add_papers([paper(1, "id:1", &rec)]).unwrap();
         let m = mention("Ghost", EntityType::Model, None, "Ghost", Field::Title, 0);
-        ins.add_mention(1, 0, 7, &m).unwrap();
+        ins.add_mentions([MentionRow {
+            paper: 1,
+            seq: 0,
+            entity: 7,
+            mention: &m,
+        }])
+        .unwrap();
         drop(ins);
         let err = w.finish(&graph, &BuildInfo::default()).unwrap_err();
         assert!(matches!(err, ExportError::Invalid { .. }), "{err:?}");
