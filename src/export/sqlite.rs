@@ -631,14 +631,23 @@ impl SqliteWriter {
     }
 
     fn write_entities(&self, graph: &KnowledgeGraph, ranks: &EntityRanks) -> rusqlite::Result<()> {
-        let mut ins_entity = self.conn.prepare_cached(
-            "INSERT INTO entities (id, name, type, family, parent_id, paper_count, \
-             mention_count, degree, pagerank) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        let mut entities = BulkInsert::prepare(
+            &self.conn,
+            "entities",
+            &[
+                "id",
+                "name",
+                "type",
+                "family",
+                "parent_id",
+                "paper_count",
+                "mention_count",
+                "degree",
+                "pagerank",
+            ],
         )?;
-        let mut ins_alias = self
-            .conn
-            .prepare_cached("INSERT INTO aliases (entity_id, alias, key) VALUES (?1, ?2, ?3)")?;
-        for (ix, e) in graph.entity_nodes() {
+        let nodes = graph.entity_nodes();
+        entities.insert(&nodes, |b, &&(ix, e)| {
             let parent = e
                 .family
                 .as_deref()
@@ -648,46 +657,60 @@ impl SqliteWriter {
                     Node::Entity(pe) => Some(pe.ordinal),
                     Node::Paper(_) => None,
                 });
-            ins_entity.execute(params![
-                int(e.ordinal),
-                e.name,
-                e.kind.as_str(),
-                e.family,
-                parent.map(int),
-                int(e.papers),
-                int(e.mentions),
-                int(ranks.degree.get(e.ordinal - 1).copied().unwrap_or(0)),
-                ranks.pagerank.get(e.ordinal - 1).copied().unwrap_or(0.0),
-            ])?;
-            let aliases: BTreeSet<&str> = e
+            b.bind(int(e.ordinal))?;
+            b.bind(&e.name)?;
+            b.bind(e.kind.as_str())?;
+            b.bind(&e.family)?;
+            b.bind(parent.map(int))?;
+            b.bind(int(e.papers))?;
+            b.bind(int(e.mentions))?;
+            b.bind(int(ranks.degree.get(e.ordinal - 1).copied().unwrap_or(0)))?;
+            b.bind(ranks.pagerank.get(e.ordinal - 1).copied().unwrap_or(0.0))
+        })?;
+        // Each entity's aliases and its name, once each, in key order.
+        let aliases = nodes.iter().flat_map(|&(_, e)| {
+            let names: BTreeSet<&str> = e
                 .aliases
                 .iter()
                 .map(String::as_str)
                 .chain([e.name.as_str()])
                 .collect();
-            for alias in aliases {
-                ins_alias.execute(params![int(e.ordinal), alias, name_key(alias)])?;
-            }
-        }
-        Ok(())
+            names.into_iter().map(move |alias| (e.ordinal, alias))
+        });
+        BulkInsert::prepare(&self.conn, "aliases", &["entity_id", "alias", "key"])?.insert(
+            aliases,
+            |b, &(ordinal, alias)| {
+                b.bind(int(ordinal))?;
+                b.bind(alias)?;
+                b.bind(name_key(alias))
+            },
+        )
     }
 
     fn write_edges(&self, rows: &EdgeRows) -> rusqlite::Result<()> {
-        let mut ins = self.conn.prepare_cached(
-            "INSERT INTO edges (source_id, target_id, relation, support, sentences, pmi) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        let mut edges = BulkInsert::prepare(
+            &self.conn,
+            "edges",
+            &[
+                "source_id",
+                "target_id",
+                "relation",
+                "support",
+                "sentences",
+                "pmi",
+            ],
         )?;
-        for &(a, b, relation, support, sentences, pmi) in &rows.links {
-            ins.execute(params![
-                int(a),
-                int(b),
-                relation,
-                int(support),
-                int(sentences),
-                pmi
-            ])?;
-        }
-        Ok(())
+        edges.insert(
+            &rows.links,
+            |b, &&(a, t, relation, support, sentences, pmi)| {
+                b.bind(int(a))?;
+                b.bind(int(t))?;
+                b.bind(relation)?;
+                b.bind(int(support))?;
+                b.bind(int(sentences))?;
+                b.bind(pmi)
+            },
+        )
     }
 
     fn write_meta(&self, graph: &KnowledgeGraph, info: &BuildInfo) -> rusqlite::Result<()> {
