@@ -13,6 +13,10 @@
 //! (`/proc/<pid>`); elsewhere leftovers stay until removed by hand. A live process's file,
 //! or one of this process, is never touched.
 //!
+//! A large file written over a long time can be flushed while it is written
+//! ([`TempTarget::sync_in_background`]), so that the sync before the rename has little left
+//! to do.
+//!
 //! This module does not write the contents itself and does not lock the target against
 //! concurrent writers: the last rename wins.
 
@@ -20,6 +24,9 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 use super::ExportError;
 
@@ -110,6 +117,26 @@ impl TempTarget {
         &self.target
     }
 
+    /// Starts a thread that flushes what has been written to the temporary file to disk
+    /// every `every`, until the returned handle is dropped: the writes reach the disk while
+    /// the rest is computed, instead of all in [`commit`](Self::commit). Best effort: a
+    /// failed flush is ignored (the one in `commit` reports errors).
+    pub(crate) fn sync_in_background(&self, every: Duration) -> BackgroundSync {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let path = self.tmp.clone();
+        let thread = std::thread::spawn(move || {
+            while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
+                if let Ok(file) = File::open(&path) {
+                    let _ = file.sync_data();
+                }
+            }
+        });
+        BackgroundSync {
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
     /// Flushes the temporary file to disk, renames it over the target and syncs the
     /// directory (on Unix). The file must be complete and closed by its writer.
     ///
@@ -137,6 +164,25 @@ impl TempTarget {
             let _ = File::open(dir).and_then(|d| d.sync_all());
         }
         Ok(self.target.clone())
+    }
+}
+
+/// The thread started by [`TempTarget::sync_in_background`]; dropping this stops it (after
+/// a flush in progress) and waits for it.
+#[derive(Debug)]
+pub(crate) struct BackgroundSync {
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for BackgroundSync {
+    fn drop(&mut self) {
+        // Disconnecting the channel ends the thread's wait at once.
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            // The thread only flushes; a panic there has nothing to report.
+            let _ = thread.join();
+        }
     }
 }
 
@@ -232,6 +278,30 @@ mod tests {
         assert_eq!(got, target);
         assert_eq!(fs::read_to_string(&target).unwrap(), "new");
         assert_eq!(entries(dir.path()), vec!["out.dot".to_string()]);
+    }
+
+    /// Flushing while writing leaves the contents intact, and stopping does not wait for
+    /// the next flush: with an hour between flushes, this would hang otherwise.
+    #[test]
+    fn background_sync_flushes_while_writing_and_stops_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("kg.sqlite");
+        let tmp = TempTarget::new(&target).unwrap();
+        let flushing = tmp.sync_in_background(Duration::from_millis(1));
+        let mut file = File::create(tmp.path()).unwrap();
+        let block = vec![7u8; 64 * 1024];
+        for _ in 0..64 {
+            file.write_all(&block).unwrap();
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        drop(file);
+        drop(flushing);
+        tmp.commit().unwrap();
+        let written = fs::read(&target).unwrap();
+        assert_eq!(written.len(), 64 * block.len());
+        assert!(written.iter().all(|&b| b == 7));
+        let idle = TempTarget::new(&dir.path().join("other")).unwrap();
+        drop(idle.sync_in_background(Duration::from_secs(3600)));
     }
 
     #[test]

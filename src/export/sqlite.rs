@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
-use super::atomic::TempTarget;
+use super::atomic::{BackgroundSync, TempTarget};
 use super::ExportError;
 use crate::extract::{name_key, EntityType, Mention};
 use crate::graph::algo::{self, pmi};
@@ -359,13 +359,21 @@ impl Default for WriterOptions {
 /// leaves any existing database at the target untouched.
 #[derive(Debug)]
 pub struct SqliteWriter {
-    // Field order matters for Drop: the connection closes before the temp file is removed.
+    // Field order matters for Drop: the flushing thread stops and the connection closes
+    // before the temp file is removed.
+    /// Flushes the database file to disk while it is written (see `finish_with`).
+    flushing: BackgroundSync,
     conn: Connection,
     tmp: TempTarget,
     options: WriterOptions,
     /// [`SqliteWriter::index_papers`] ran.
     papers_indexed: bool,
 }
+
+/// How often the database file is flushed to disk while it is written: most of it is on
+/// disk when the build ends, so the final sync before the rename is short (100k papers:
+/// 0.16-0.19 s -> 0.09-0.10 s).
+const FLUSH_EVERY: Duration = Duration::from_millis(250);
 
 /// One `edges` row: source and target ordinals, relation, support, sentences, PMI.
 type LinkRow = (usize, usize, &'static str, usize, usize, Option<f64>);
@@ -497,6 +505,7 @@ impl SqliteWriter {
         conn.execute_batch("BEGIN").map_err(sql)?;
         conn.execute_batch(schema_parts().tables).map_err(sql)?;
         Ok(SqliteWriter {
+            flushing: tmp.sync_in_background(FLUSH_EVERY),
             conn,
             tmp,
             options,
@@ -619,11 +628,17 @@ impl SqliteWriter {
             self.check_foreign_keys()?;
         }
         self.conn.execute_batch("COMMIT").map_err(sql)?;
-        let SqliteWriter { conn, tmp, .. } = self;
+        let SqliteWriter {
+            conn,
+            tmp,
+            flushing,
+            ..
+        } = self;
         conn.close().map_err(|(_, source)| ExportError::Sqlite {
             path: tmp.target().to_path_buf(),
             source,
         })?;
+        drop(flushing);
         Ok(Finished {
             path: tmp.commit()?,
             full_text: full_text_time,
