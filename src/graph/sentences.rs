@@ -64,7 +64,7 @@ pub fn split(text: &str) -> Vec<Sentence> {
             let Some(first) = trimmed.chars().next() else {
                 break;
             };
-            at_char += char_count(&bytes[at..at + rest.len() - trimmed.len()]);
+            at_char += char_count(&rest[..rest.len() - trimmed.len()]);
             at += rest.len() - trimmed.len();
             start = Some((at, at_char));
             // The first character of a sentence never ends it.
@@ -83,7 +83,7 @@ pub fn split(text: &str) -> Vec<Sentence> {
             None if next_newline < bytes.len() => next_newline - at,
             None => break,
         };
-        at_char += char_count(&bytes[at..at + k]);
+        at_char += char_count(&text[at..at + k]);
         let b = at + k;
         let i = at_char;
         let c = char::from(bytes[b]);
@@ -119,15 +119,15 @@ pub fn split(text: &str) -> Vec<Sentence> {
         }
     }
     if start.is_some() {
-        at_char += char_count(&bytes[at.min(bytes.len())..]);
+        at_char += char_count(text.get(at..).unwrap_or(""));
         push(&mut out, text, start, text.len(), at_char);
     }
     out
 }
 
-/// Characters in a run of whole UTF-8 sequences: the bytes that do not continue one.
-fn char_count(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+/// Characters in `text` (the standard library counts a word at a time).
+fn char_count(text: &str) -> usize {
+    text.chars().count()
 }
 
 /// Records the sentence from `start` (byte, char) to byte `end_byte`, char `end`
