@@ -29,7 +29,7 @@ use std::str::FromStr;
 
 use rusqlite::params;
 
-use super::{size, Store, StoreError};
+use super::{entity_row, size, EntityRow, Store, StoreError, ENTITY_COLUMNS};
 use crate::export::model::{EntityItem, EntityLink, ExportGraph, PaperItem, PaperLink, Scope};
 use crate::extract::EntityType;
 use crate::graph::algo::LinkInfo;
@@ -164,30 +164,29 @@ impl Default for ExportOptions {
 ///
 /// # Complexity
 /// O(V + E log E) for the V entities and E relations of the database, plus the papers
-/// linking the kept entities.
+/// linking the kept entities; without a focus and with a `top`, only the kept entities and
+/// the relations among them are read.
 pub fn load(store: &Store, options: &ExportOptions) -> Result<ExportGraph, StoreError> {
     let focus = match &options.focus {
         Some(name) => Some(store.resolve(name, None)?.entity.id),
         None => None,
     };
-    let mut entities: HashMap<i64, EntityItem> = HashMap::new();
-    for e in store.all_entities()? {
-        let wanted = options.types.is_empty() || options.types.contains(&e.kind);
-        if wanted || Some(e.id) == focus {
-            entities.insert(
-                e.id,
-                EntityItem {
-                    id: e.id,
-                    name: e.name,
-                    kind: e.kind,
-                    family: e.family,
-                    parent_id: e.parent_id,
-                    papers: e.papers,
-                    mentions: e.mentions,
-                },
-            );
+    // Without a focus, a cut drawing (the default) keeps the entities named by the most
+    // papers: only those are read, and the others counted.
+    let (entities, wanted_count) = match focus {
+        None if options.top > 0 => strongest_entities(store, options)?,
+        _ => {
+            let mut entities: HashMap<i64, EntityItem> = HashMap::new();
+            for e in store.all_entities()? {
+                let wanted = options.types.is_empty() || options.types.contains(&e.kind);
+                if wanted || Some(e.id) == focus {
+                    entities.insert(e.id, item(e));
+                }
+            }
+            let count = entities.len();
+            (entities, count)
         }
-    }
+    };
     let wanted = |l: &EntityLink| {
         options.keeps_entity_relation(l.relation)
             && l.support >= options.min_weight
@@ -203,13 +202,14 @@ pub fn load(store: &Store, options: &ExportOptions) -> Result<ExportGraph, Store
             (links, chosen)
         }
         None => {
-            let chosen = strongest(options, &entities);
+            let (kept, tree, _) = strongest(options, &entities);
             let links = if options.top > 0 {
-                entity_links_among(store, &chosen.0)?
+                entity_links_among(store, &kept)?
             } else {
                 entity_links(store)?
             };
-            (links.into_iter().filter(wanted).collect(), chosen)
+            let links = links.into_iter().filter(wanted).collect();
+            (links, (kept, tree, wanted_count))
         }
     };
     let mut links: Vec<EntityLink> = links
@@ -235,7 +235,7 @@ pub fn load(store: &Store, options: &ExportOptions) -> Result<ExportGraph, Store
     out.entities.sort_by_key(|e| e.id);
     let mut candidate_papers = 0;
     if options.papers {
-        let every = options.unfiltered() && kept.len() == entities.len();
+        let every = options.unfiltered() && kept.len() == wanted_count;
         let (papers, paper_links, n) = papers_of(store, options, &kept, every)?;
         out.papers = papers;
         out.paper_links = paper_links;
@@ -421,6 +421,57 @@ fn strongest(options: &ExportOptions, entities: &HashMap<i64, EntityItem>) -> Ch
     }
     let kept = ranked.iter().map(|e| e.id).collect();
     (kept, HashSet::new(), entities.len())
+}
+
+/// The `options.top` entities of the wanted types named by the most papers (then by the
+/// most mentions, then by id, as [`strongest`] ranks them), and how many entities are of
+/// the wanted types.
+///
+/// # Complexity
+/// One scan of the `entities_papers` index up to the last entity kept, and one count.
+fn strongest_entities(
+    store: &Store,
+    options: &ExportOptions,
+) -> Result<(HashMap<i64, EntityItem>, usize), StoreError> {
+    let filter = if options.types.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = options
+            .types
+            .iter()
+            .map(|t| format!("'{}'", t.as_str()))
+            .collect();
+        format!("WHERE e.type IN ({})", names.join(", "))
+    };
+    let sql = format!(
+        "SELECT {ENTITY_COLUMNS} FROM entities e {filter} \
+         ORDER BY e.paper_count DESC, e.mention_count DESC, e.id LIMIT ?1"
+    );
+    let top = i64::try_from(options.top).unwrap_or(i64::MAX);
+    let mut entities = HashMap::new();
+    for e in store.rows(&sql, [top], entity_row)? {
+        entities.insert(e.id, item(e));
+    }
+    let counted = store.rows(
+        &format!("SELECT COUNT(*) FROM entities e {filter}"),
+        [],
+        |r| Ok(Ok(r.get::<_, i64>(0)?)),
+    )?;
+    let count = counted.first().copied().unwrap_or(0);
+    Ok((entities, usize::try_from(count).unwrap_or(0)))
+}
+
+/// An entity row as the export keeps it.
+fn item(e: EntityRow) -> EntityItem {
+    EntityItem {
+        id: e.id,
+        name: e.name,
+        kind: e.kind,
+        family: e.family,
+        parent_id: e.parent_id,
+        papers: e.papers,
+        mentions: e.mentions,
+    }
 }
 
 /// Keeps every typed link and, of the co-mentions, each entity's `per_entity` strongest,
