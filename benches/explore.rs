@@ -46,6 +46,15 @@ fn explore_queries(c: &mut Criterion) {
         };
         b.iter(|| black_box(explore::neighbors(&open(), "LoRA", None, &q).expect("neighbors")))
     });
+    group.bench_function("neighbors MMLU --depth 2 --limit 500", |b| {
+        let q = NeighborQuery {
+            depth: 2,
+            kind: None,
+            relation: None,
+            limit: 500,
+        };
+        b.iter(|| black_box(explore::neighbors(&open(), "MMLU", None, &q).expect("neighbors")))
+    });
     group.bench_function("path LoRA GPT-4", |b| {
         b.iter(|| black_box(explore::path(&open(), "LoRA", "GPT-4", None).expect("path")))
     });

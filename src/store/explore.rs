@@ -11,18 +11,22 @@
 //!
 //! Each function resolves names through [`Store::resolve`] (so an unknown name is a
 //! [`StoreError::UnknownName`] with suggestions) and returns plain data; the command-line
-//! layer formats it. None loads the whole graph: [`neighbors`] and [`path`] load the part
-//! they search ([`Store::ball`], [`Store::connecting`]), [`top`] reads the degree and
-//! PageRank the build stored; the others use indexed queries only.
+//! layer formats it. None loads the whole graph: [`path`] loads the part it searches
+//! ([`Store::connecting`]); [`neighbors`] searches layer by layer without building a graph
+//! ([`Store::reach`], [`Store::layers`]), through the indexes or, past a hub's first hop,
+//! by one scan of the relations; [`top`] reads the degree and PageRank the build stored;
+//! the others use indexed queries only.
+
+use std::collections::HashMap;
 
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
 use super::resolve::Resolved;
-use super::subgraph::Follow;
+use super::subgraph::{Follow, Reach, Reading};
 use super::{EntityRow, EvidenceText, LinkRow, PaperRef, Store, StoreError};
 use crate::extract::EntityType;
-use crate::graph::algo::{self, EntityInfo, LinkInfo};
+use crate::graph::algo::{self, EntityInfo};
 use crate::graph::{EntityRelation, PaperRelation};
 
 /// An entity in a listing.
@@ -196,20 +200,34 @@ pub struct NeighborsReport {
     pub neighbors: Vec<Neighbor>,
 }
 
-/// The entities within `query.depth` hops of the entity named `name`.
+/// The entities within `query.depth` hops of the entity named `name`: what
+/// `graph::algo::neighborhood` finds in [`Store::ball`] (nearest first, then strongest
+/// relation, then id), without loading the ball ([`Store::reach`]).
 ///
 /// When the entities one hop away already fill `query.limit`, the deeper ones are only
-/// counted ([`Store::layers`]): the list is the same (nearest first), and from a hub that
-/// saves loading the relations among most of the graph.
+/// counted ([`Store::layers`]): the list is the same, and the relations beyond the first
+/// hop need not be weighed.
 ///
 /// # Complexity
-/// Loads only that neighbourhood ([`Store::ball`]): one indexed query per entity closer
-/// than the depth; the search is linear in what was loaded.
+/// One indexed query per entity closer than the depth, or one scan of the relations once
+/// a layer has about as many as half the table (a hub's neighbours); then one query per
+/// 500 entities listed and one per relation listed. Linear in the relations read.
 pub fn neighbors(
     store: &Store,
     name: &str,
     kind: Option<EntityType>,
     query: &NeighborQuery,
+) -> Result<NeighborsReport, StoreError> {
+    neighbors_read(store, name, kind, query, Reading::Auto)
+}
+
+/// [`neighbors`], reading the relations as `reading` says.
+fn neighbors_read(
+    store: &Store,
+    name: &str,
+    kind: Option<EntityType>,
+    query: &NeighborQuery,
+    reading: Reading,
 ) -> Result<NeighborsReport, StoreError> {
     let start = store.resolve(name, kind)?.entity;
     let depth = query.depth.max(1);
@@ -217,10 +235,18 @@ pub fn neighbors(
         relation: query.relation,
         sentences_only: false,
     };
+    let find = |depth| Search {
+        start: start.id,
+        depth,
+        follow,
+        kind: query.kind,
+        limit: query.limit,
+        reading,
+    };
     if depth > 1 {
-        let near = neighbors_found(store, start.id, 1, follow, query.kind)?;
-        if near.len() >= query.limit {
-            let layers = store.layers(start.id, depth, follow)?;
+        let (near, listed) = find(1).run(store)?;
+        if near >= query.limit {
+            let layers = store.layers(start.id, depth, follow, reading)?;
             let farther: Vec<i64> = layers.iter().skip(1).flatten().copied().collect();
             let counted = match query.kind {
                 None => farther.len(),
@@ -228,53 +254,75 @@ pub fn neighbors(
             };
             return Ok(NeighborsReport {
                 entity: EntitySummary::from(&start),
-                total: near.len() + counted,
-                neighbors: near.into_iter().take(query.limit).collect(),
+                total: near + counted,
+                neighbors: listed,
             });
         }
     }
-    let found = neighbors_found(store, start.id, depth, follow, query.kind)?;
+    let (total, listed) = find(depth).run(store)?;
     Ok(NeighborsReport {
         entity: EntitySummary::from(&start),
-        total: found.len(),
-        neighbors: found.into_iter().take(query.limit).collect(),
+        total,
+        neighbors: listed,
     })
 }
 
-/// Every entity of type `kind` (any when `None`) within `depth` hops of entity `start`,
-/// nearest and strongest first, from the loaded ball.
-fn neighbors_found(
-    store: &Store,
+/// A search of [`neighbors`]: the entities of type `kind` (any when `None`) within
+/// `depth` hops of entity `start`.
+#[derive(Clone, Copy, Debug)]
+struct Search {
     start: i64,
     depth: usize,
     follow: Follow,
     kind: Option<EntityType>,
-) -> Result<Vec<Neighbor>, StoreError> {
-    let loaded = store.ball(start, depth, follow)?;
-    let g = &loaded.graph;
-    let Some(node) = loaded.node(start) else {
-        return Err(missing(store, start));
-    };
-    let relation = follow.relation;
-    let follows = move |l: &LinkInfo| relation.is_none_or(|r| l.relation == r);
-    let found = algo::neighborhood(g, node, depth, &follows)
+    limit: usize,
+    reading: Reading,
+}
+
+impl Search {
+    /// How many entities it finds, and the first `limit`, nearest and strongest first.
+    fn run(&self, store: &Store) -> Result<(usize, Vec<Neighbor>), StoreError> {
+        let of_kind = match self.kind {
+            Some(k) => Some(store.ids_of_type(k)?),
+            None => None,
+        };
+        let wanted = |id| of_kind.as_ref().is_none_or(|ids| ids.contains(&id));
+        let (total, listed) = store.reach(
+            self.start,
+            self.depth,
+            self.follow,
+            self.reading,
+            &wanted,
+            self.limit,
+        )?;
+        Ok((total, describe(store, &listed)?))
+    }
+}
+
+/// The [`Neighbor`]s `reached` are: their entities, and the relations reaching them.
+fn describe(store: &Store, reached: &[Reach]) -> Result<Vec<Neighbor>, StoreError> {
+    let ids: Vec<i64> = reached.iter().flat_map(|r| [r.id, r.via]).collect();
+    let rows: HashMap<i64, EntityRow> = store
+        .entities_by_id(&ids)?
         .into_iter()
-        .filter(|r| kind.is_none_or(|k| g[r.node].kind == k))
-        .map(|r| {
-            let link = &g[r.edge];
-            let outgoing = g.edge_endpoints(r.edge).is_some_and(|(s, _)| s == r.via);
-            Neighbor {
-                depth: r.depth,
-                entity: EntitySummary::from(&g[r.node]),
-                via: g[r.via].name.clone(),
-                relation: link.relation.as_str(),
-                direction: direction(link.relation, outgoing),
-                support: link.support,
-                pmi: link.pmi,
-            }
-        })
+        .map(|e| (e.id, e))
         .collect();
-    Ok(found)
+    let mut out = Vec::with_capacity(reached.len());
+    for r in reached {
+        let entity = rows.get(&r.id).ok_or_else(|| missing(store, r.id))?;
+        let via = rows.get(&r.via).ok_or_else(|| missing(store, r.via))?;
+        let relation = r.weight.relation;
+        out.push(Neighbor {
+            depth: r.depth,
+            entity: EntitySummary::from(entity),
+            via: via.name.clone(),
+            relation: relation.as_str(),
+            direction: direction(relation, r.source == r.via),
+            support: r.weight.support as usize,
+            pmi: store.pmi(r.source, r.target, relation)?,
+        });
+    }
+    Ok(out)
 }
 
 fn direction(relation: EntityRelation, outgoing: bool) -> &'static str {
@@ -288,7 +336,7 @@ fn direction(relation: EntityRelation, outgoing: bool) -> &'static str {
 fn missing(store: &Store, id: i64) -> StoreError {
     StoreError::Damaged {
         path: store.path().to_path_buf(),
-        reason: format!("entity {id} is not in the loaded graph"),
+        reason: format!("entity {id} has a relation but no row"),
     }
 }
 
@@ -732,50 +780,228 @@ pub fn explain(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::algo::LinkInfo;
     use crate::store::tests::{bundled, full_scans};
 
-    /// When the first hop fills the list, `neighbors` only counts what lies farther; the
-    /// answer must be the one the whole ball gives.
+    /// What [`neighbors`] lists, the slow way: every entity of type `kind` within `depth`
+    /// hops of `start`, by `algo::neighborhood` on the loaded ball (the way it was
+    /// computed before [`Store::reach`]).
+    fn ball_neighbors(
+        store: &Store,
+        start: i64,
+        depth: usize,
+        follow: Follow,
+        kind: Option<EntityType>,
+    ) -> Vec<Neighbor> {
+        let loaded = store.ball(start, depth, follow).unwrap();
+        let g = &loaded.graph;
+        let node = loaded.node(start).unwrap();
+        let relation = follow.relation;
+        let follows = move |l: &LinkInfo| relation.is_none_or(|r| l.relation == r);
+        algo::neighborhood(g, node, depth, &follows)
+            .into_iter()
+            .filter(|r| kind.is_none_or(|k| g[r.node].kind == k))
+            .map(|r| {
+                let link = &g[r.edge];
+                let outgoing = g.edge_endpoints(r.edge).is_some_and(|(s, _)| s == r.via);
+                Neighbor {
+                    depth: r.depth,
+                    entity: EntitySummary::from(&g[r.node]),
+                    via: g[r.via].name.clone(),
+                    relation: link.relation.as_str(),
+                    direction: direction(link.relation, outgoing),
+                    support: link.support,
+                    pmi: link.pmi,
+                }
+            })
+            .collect()
+    }
+
+    /// `neighbors` must give the answer of the whole ball, read through the indexes or by
+    /// a scan: the same entities, in the same order, each reached by the same relation
+    /// (among equally strong ones, the one `neighborhood` meets first); and when the first
+    /// hop fills the list and the rest is only counted, the same total.
     #[test]
-    fn counted_far_layers_give_the_answer_of_the_whole_ball() {
+    fn neighbors_give_the_answer_of_the_whole_ball() {
         let (_dir, store) = bundled();
         let names = [
             "LoRA", "LLaMA", "MMLU", "GPT-4", "C-Eval", "RLHF", "BERT", "GSM8K", "LongLoRA",
         ];
         let mut shortcuts = 0;
+        let mut ties = 0;
         for name in names {
             let start = store.resolve(name, None).unwrap().entity;
-            for depth in 2..=3 {
-                for limit in [0, 1, 3, 10, 40] {
-                    for kind in [None, Some(EntityType::Dataset), Some(EntityType::Model)] {
-                        for relation in [None, Some(EntityRelation::CoMentioned)] {
+            for depth in 1..=3 {
+                for kind in [None, Some(EntityType::Dataset), Some(EntityType::Model)] {
+                    for relation in [None, Some(EntityRelation::CoMentioned)] {
+                        let follow = Follow {
+                            relation,
+                            sentences_only: false,
+                        };
+                        let all = ball_neighbors(&store, start.id, depth, follow, kind);
+                        let near = ball_neighbors(&store, start.id, 1, follow, kind).len();
+                        ties += equal_strength_pairs(&store, start.id, depth, follow);
+                        for limit in [0, 1, 3, 10, 40, usize::MAX] {
                             let query = NeighborQuery {
                                 depth,
                                 kind,
                                 relation,
                                 limit,
                             };
-                            let got = neighbors(&store, name, None, &query).unwrap();
-                            let follow = Follow {
-                                relation,
-                                sentences_only: false,
-                            };
-                            let all =
-                                neighbors_found(&store, start.id, depth, follow, kind).unwrap();
-                            let what = format!("{name} {query:?}");
-                            assert_eq!(got.total, all.len(), "{what}");
-                            let listed: Vec<Neighbor> = all.into_iter().take(limit).collect();
-                            assert_eq!(got.neighbors, listed, "{what}");
-                            let near = neighbors_found(&store, start.id, 1, follow, kind)
-                                .unwrap()
-                                .len();
-                            shortcuts += usize::from(near >= limit);
+                            for reading in [Reading::Indexed, Reading::Scan, Reading::Auto] {
+                                let got =
+                                    neighbors_read(&store, name, None, &query, reading).unwrap();
+                                let what = format!("{name} {query:?} {reading:?}");
+                                assert_eq!(got.total, all.len(), "{what}");
+                                let listed: Vec<&Neighbor> = all.iter().take(limit).collect();
+                                let got: Vec<&Neighbor> = got.neighbors.iter().collect();
+                                assert_eq!(got, listed, "{what}");
+                            }
+                            shortcuts += usize::from(depth > 1 && near >= limit);
                         }
                     }
                 }
             }
         }
         assert!(shortcuts > 100, "the shortcut was taken {shortcuts} times");
-        assert_eq!(full_scans(&store), Vec::<String>::new());
+        assert!(
+            ties > 100,
+            "only {ties} entities had equally strong relations to choose from"
+        );
+        // The one full scan is the one asked for.
+        for scan in full_scans(&store) {
+            assert!(scan.contains("SELECT source_id, target_id"), "{scan}");
+            assert!(scan.contains("FROM edges WHERE (?1 IS NULL"), "{scan}");
+        }
+    }
+
+    /// Equally strong relations between the same two entities (several relations, either
+    /// way) are told apart as `neighborhood` tells them apart: those leaving the nearer
+    /// entity first, then by relation name, highest first. The bundled sample has no such
+    /// pairs, so they are added.
+    #[test]
+    fn ties_between_two_entities_are_broken_as_in_the_ball() {
+        let (dir, store) = bundled();
+        let start = store.resolve("LoRA", None).unwrap().entity.id;
+        let ball = ball_neighbors(&store, start, 2, Follow::default(), None);
+        let at = |depth| -> Vec<i64> {
+            ball.iter()
+                .filter(|n| n.depth == depth)
+                .map(|n| n.entity.id)
+                .take(8)
+                .collect()
+        };
+        let (near, far) = (at(1), at(2));
+        assert_eq!((near.len(), far.len()), (8, 8));
+        drop(store);
+        let path = dir.path().join("kg.sqlite");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let typed = ["variant_of", "based_on", "trained_on", "evaluated_on"];
+        for (i, (&v, &x)) in near.iter().zip(&far).enumerate() {
+            for (j, relation) in typed.iter().enumerate() {
+                // Pair i gets relation j from v to x or from x to v, by the bits of i.
+                let (s, t) = if (i >> j) & 1 == 0 { (v, x) } else { (x, v) };
+                conn.execute(
+                    "INSERT OR REPLACE INTO edges VALUES (?1, ?2, ?3, 500, 500, NULL)",
+                    rusqlite::params![s, t, relation],
+                )
+                .unwrap();
+            }
+        }
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        for depth in 1..=3 {
+            let all = ball_neighbors(&store, start, depth, Follow::default(), None);
+            let query = NeighborQuery {
+                depth,
+                kind: None,
+                relation: None,
+                limit: usize::MAX,
+            };
+            for reading in [Reading::Indexed, Reading::Scan] {
+                let got = neighbors_read(&store, "LoRA", None, &query, reading).unwrap();
+                assert_eq!(got.neighbors, all, "depth {depth}, {reading:?}");
+            }
+        }
+    }
+
+    /// How many entities within `depth` hops of `start` are reached from the layer before
+    /// by several equally strong relations, so that which one is reported depends on the
+    /// order `neighborhood` meets them in.
+    fn equal_strength_pairs(store: &Store, start: i64, depth: usize, follow: Follow) -> usize {
+        let loaded = store.ball(start, depth, follow).unwrap();
+        let g = &loaded.graph;
+        let relation = follow.relation;
+        let follows = move |l: &LinkInfo| relation.is_none_or(|r| l.relation == r);
+        let found = algo::neighborhood(g, loaded.node(start).unwrap(), depth, &follows);
+        let depth_of: HashMap<_, _> = found.iter().map(|r| (r.node, r.depth)).collect();
+        let at = |n| {
+            if n == loaded.node(start).unwrap() {
+                Some(0)
+            } else {
+                depth_of.get(&n).copied()
+            }
+        };
+        let mut count = 0;
+        for r in &found {
+            let best = g[r.edge].strength();
+            let equal = g
+                .edges_directed(r.node, petgraph::Direction::Outgoing)
+                .map(|e| (petgraph::visit::EdgeRef::target(&e), e.weight()))
+                .chain(
+                    g.edges_directed(r.node, petgraph::Direction::Incoming)
+                        .map(|e| (petgraph::visit::EdgeRef::source(&e), e.weight())),
+                )
+                .filter(|&(other, link)| {
+                    follows(link) && at(other) == Some(r.depth - 1) && link.strength() == best
+                })
+                .count();
+            count += usize::from(equal > 1);
+        }
+        count
+    }
+
+    /// Counting the farther layers, through the indexes or by a scan, finds the entities
+    /// of the ball.
+    #[test]
+    fn layers_hold_the_entities_of_the_ball() {
+        let (_dir, store) = bundled();
+        for name in ["LoRA", "MMLU", "BERT", "C-Eval"] {
+            let start = store.resolve(name, None).unwrap().entity.id;
+            for depth in 1..=3 {
+                for relation in [None, Some(EntityRelation::BasedOn)] {
+                    let follow = Follow {
+                        relation,
+                        sentences_only: false,
+                    };
+                    let ball = ball_neighbors(&store, start, depth, follow, None);
+                    for reading in [Reading::Indexed, Reading::Scan] {
+                        let layers = store.layers(start, depth, follow, reading).unwrap();
+                        for (d, layer) in layers.iter().enumerate() {
+                            let mut got: Vec<&str> = Vec::new();
+                            let names: HashMap<i64, String> = store
+                                .entities_by_id(layer)
+                                .unwrap()
+                                .into_iter()
+                                .map(|e| (e.id, e.name))
+                                .collect();
+                            for id in layer {
+                                got.push(&names[id]);
+                            }
+                            got.sort_unstable();
+                            let mut want: Vec<&str> = ball
+                                .iter()
+                                .filter(|n| n.depth == d + 1)
+                                .map(|n| n.entity.name.as_str())
+                                .collect();
+                            want.sort_unstable();
+                            assert_eq!(got, want, "{name} {depth} {relation:?} {reading:?}");
+                        }
+                        let counted: usize = layers.iter().map(Vec::len).sum();
+                        assert_eq!(counted, ball.len(), "{name} {depth} {reading:?}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -265,15 +265,29 @@ impl Store {
         params: P,
         f: impl Fn(&Row<'_>) -> rusqlite::Result<Result<T, String>>,
     ) -> Result<Vec<T>, StoreError> {
+        let mut out = Vec::new();
+        self.each_row(sql, params, |r| Ok(f(r)?.map(|row| out.push(row))))?;
+        Ok(out)
+    }
+
+    /// Runs `sql` with `params` and hands each row to `f`, which may reject it as damaged:
+    /// [`Store::rows`] without collecting, for reading more rows than are worth holding.
+    fn each_row<P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        mut f: impl FnMut(&Row<'_>) -> rusqlite::Result<Result<(), String>>,
+    ) -> Result<(), StoreError> {
         #[cfg(test)]
         self.seen.borrow_mut().push(sql.to_owned());
         let mut st = self.conn.prepare_cached(sql).map_err(|e| self.sql(e))?;
-        let rows = st.query_map(params, |r| f(r)).map_err(|e| self.sql(e))?;
-        let mut out = Vec::new();
-        for row in rows {
-            out.push(row.map_err(|e| self.sql(e))?.map_err(|r| self.damaged(r))?);
+        let mut rows = st.query(params).map_err(|e| self.sql(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.sql(e))? {
+            f(row)
+                .map_err(|e| self.sql(e))?
+                .map_err(|r| self.damaged(r))?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The entity with this id, if any.

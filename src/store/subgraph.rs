@@ -9,13 +9,22 @@
 //! `(source, target, relation)` order, the order [`Store::load_graph`] uses, so the graph
 //! algorithms of `graph::algo` give the same answers on the part as on the whole.
 //!
-//! This module does not rank or explain anything; `explore.rs` does, on what it loads.
+//! Two hops from a hub reach most of a large graph, and a ball that size costs seconds
+//! to assemble. [`Store::reach`] finds what `graph::algo::neighborhood` finds in the ball,
+//! in the same order, without assembling it: a search layer by layer over entity numbers,
+//! keeping per entity only the strongest relation reaching it; [`Store::layers`] only
+//! collects the ids. Both read a layer's relations through the indexes, or, once a layer's
+//! entities have about as many relations as half the table, by one scan of `edges`
+//! ([`Reading`]).
+//!
+//! This module does not explain anything; `explore.rs` does, on what it loads or finds.
 
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use rusqlite::params;
+use rusqlite::{params, Row};
 
-use super::{edge_row, entity_row, LoadedGraph, Store, StoreError};
+use super::{edge_row, entity_row, size, EntityRow, LoadedGraph, Store, StoreError};
 use crate::extract::EntityType;
 use crate::graph::algo::LinkInfo;
 use crate::graph::EntityRelation;
@@ -71,46 +80,134 @@ impl Store {
             .collect())
     }
 
-    /// The ids of the other ends of every relation of entity `id` that `follow` allows.
-    fn incident_ids(&self, id: i64, follow: Follow) -> Result<Vec<i64>, StoreError> {
-        self.rows(
-            &incident_sql("target_id", "source_id"),
-            follow_params(id, follow),
-            |r| r.get(0).map(Ok),
-        )
-    }
-
     /// The entities [`Store::ball`] would find, by id only and layer by layer: element
-    /// `d` holds the entities first reached at `d + 1` hops. For counting what lies too
-    /// far to be listed, without loading the relations between them.
+    /// `d` holds the entities first reached at `d + 1` hops, in no particular order. For
+    /// counting what lies too far to be listed, without weighing the relations between them.
     ///
     /// # Complexity
-    /// One indexed query per entity closer than `depth`, reading ids only.
+    /// Per layer, one indexed query per entity, or one pass over the relations once a
+    /// layer was worth a scan of `edges` (see [`Reading`]); ids only.
     pub fn layers(
         &self,
         start: i64,
         depth: usize,
         follow: Follow,
+        reading: Reading,
     ) -> Result<Vec<Vec<i64>>, StoreError> {
-        let mut seen: HashSet<i64> = HashSet::from([start]);
-        let mut frontier = vec![start];
+        let mut reader = LayerReader::<()>::new(start, follow, reading);
+        let mut level_of = vec![0];
+        let mut layer = vec![0];
         let mut layers = Vec::new();
-        for _ in 0..depth {
+        for level in 0..depth {
             let mut next = Vec::new();
-            for &node in &frontier {
-                for other in self.incident_ids(node, follow)? {
-                    if seen.insert(other) {
-                        next.push(other);
+            reader.read(self, &layer, level + 1 == depth, |s, t, _| {
+                for (from, to) in [(s, t), (t, s)] {
+                    if level_at(&level_of, from) == level && level_at(&level_of, to) == UNSEEN {
+                        set_level(&mut level_of, to, level + 1);
+                        next.push(to);
                     }
                 }
-            }
+            })?;
             if next.is_empty() {
                 break;
             }
-            layers.push(next.clone());
-            frontier = next;
+            layers.push(next.iter().map(|&n| reader.numbering.id(n)).collect());
+            layer = next;
         }
         Ok(layers)
+    }
+
+    /// Every entity within `depth` hops of entity `start` over the relations `follow`
+    /// allows, each at its smallest depth with the strongest relation reaching it from the
+    /// layer before: what `graph::algo::neighborhood` finds in [`Store::ball`], in its
+    /// order (by depth, then strength, strongest first, then id), without loading the
+    /// entities or building the graph. Returns how many of them are `wanted`, and the
+    /// first `limit` of those.
+    ///
+    /// `neighborhood` takes, among equally strong relations, the first it meets: it meets
+    /// the entities of a layer in the order they were first reached, and an entity's
+    /// relations as petgraph lists them, those it is the source of first, each list from
+    /// the highest (other end's id, relation) down, the reverse of the ball's insertion
+    /// order. So the order of a layer's entities and the choice among equals follow from
+    /// keys, whatever order the relations are read in: an entity is first reached from
+    /// the earliest entity of the layer before, its outgoing relations before its
+    /// incoming, and the higher id first; a relation is met before another from the same
+    /// entity when it is outgoing and the other incoming, or has the higher relation name.
+    ///
+    /// # Complexity
+    /// Like [`Store::layers`], reading each relation's weight as well; linear in the
+    /// relations read, plus a sort of the entities listed.
+    pub fn reach(
+        &self,
+        start: i64,
+        depth: usize,
+        follow: Follow,
+        reading: Reading,
+        wanted: &dyn Fn(i64) -> bool,
+        limit: usize,
+    ) -> Result<(usize, Vec<Reach>), StoreError> {
+        let mut reader = LayerReader::<Weight>::new(start, follow, reading);
+        let mut strengths = Strengths::default();
+        let mut level_of = vec![0];
+        let mut place: Vec<u32> = vec![0];
+        let mut arrivals: Vec<Option<Arrival>> = vec![None];
+        let mut layer = vec![0];
+        let (mut total, mut found) = (0, Vec::new());
+        for level in 0..depth {
+            let last = level + 1 == depth;
+            let mut next = Vec::new();
+            reader.read(self, &layer, last, |s, t, w| {
+                for (from, to, against) in [(s, t, false), (t, s, true)] {
+                    if level_at(&level_of, from) != level {
+                        continue;
+                    }
+                    match level_at(&level_of, to) {
+                        UNSEEN => {
+                            set_level(&mut level_of, to, level + 1);
+                            next.push(to);
+                        }
+                        l if l == level + 1 => {}
+                        _ => continue,
+                    }
+                    let crossed = Crossed {
+                        place: place.get(from as usize).copied().unwrap_or(0),
+                        against,
+                        via: from,
+                        weight: *w,
+                        strength: strengths.of(w),
+                    };
+                    arrive(&mut arrivals, to, crossed);
+                }
+            })?;
+            if next.is_empty() {
+                break;
+            }
+            let numbering = &reader.numbering;
+            if !last {
+                set_places(&next, &arrivals, &mut place, numbering);
+            }
+            let quota = limit.saturating_sub(found.len());
+            let (count, listed) = rank(&next, &arrivals, numbering, level + 1, wanted, quota);
+            total += count;
+            found.extend(listed);
+            layer = next;
+        }
+        Ok((total, found))
+    }
+
+    /// The ids of the entities of type `kind`.
+    ///
+    /// # Complexity
+    /// One index scan over the entities of that type.
+    pub fn ids_of_type(&self, kind: EntityType) -> Result<HashSet<i64>, StoreError> {
+        Ok(self
+            .rows(
+                "SELECT id FROM entities WHERE type = ?1",
+                params![kind.as_str()],
+                |r| r.get(0).map(Ok),
+            )?
+            .into_iter()
+            .collect())
     }
 
     /// How many of the entities `ids` have type `kind`.
@@ -118,15 +215,111 @@ impl Store {
     /// # Complexity
     /// One index scan over the entities of that type.
     pub fn count_of_type(&self, ids: &[i64], kind: EntityType) -> Result<usize, StoreError> {
-        let of_type: HashSet<i64> = self
-            .rows(
-                "SELECT id FROM entities WHERE type = ?1",
-                params![kind.as_str()],
-                |r| r.get(0).map(Ok),
-            )?
-            .into_iter()
-            .collect();
+        let of_type = self.ids_of_type(kind)?;
         Ok(ids.iter().filter(|id| of_type.contains(id)).count())
+    }
+
+    /// The entities with these ids (those that exist), by id.
+    ///
+    /// # Complexity
+    /// One query per 500 ids.
+    pub fn entities_by_id(&self, ids: &[i64]) -> Result<Vec<EntityRow>, StoreError> {
+        let mut sorted = ids.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut out = Vec::with_capacity(sorted.len());
+        for chunk in sorted.chunks(ENTITY_CHUNK) {
+            let sql = format!(
+                "SELECT {} FROM entities e WHERE e.id IN ({}) ORDER BY e.id",
+                super::ENTITY_COLUMNS,
+                id_list(chunk)
+            );
+            out.extend(self.rows(&sql, [], entity_row)?);
+        }
+        Ok(out)
+    }
+
+    /// The PMI of the relation `(source, target, relation)`, if it has one.
+    pub fn pmi(
+        &self,
+        source: i64,
+        target: i64,
+        relation: EntityRelation,
+    ) -> Result<Option<f64>, StoreError> {
+        let rows = self.rows(
+            "SELECT pmi FROM edges WHERE source_id = ?1 AND target_id = ?2 AND relation = ?3",
+            params![source, target, relation.as_str()],
+            |r| r.get(0).map(Ok),
+        )?;
+        Ok(rows.into_iter().next().flatten())
+    }
+
+    /// Whether the entities `ids` have, by their stored degrees, at least `rows` relations
+    /// between them and others.
+    ///
+    /// # Complexity
+    /// One query per 500 ids, stopping once the sum is reached.
+    fn degrees_reach(&self, ids: &[i64], rows: usize) -> Result<bool, StoreError> {
+        let mut sum = 0;
+        for chunk in ids.chunks(ENTITY_CHUNK) {
+            let sql = format!(
+                "SELECT COALESCE(SUM(degree), 0) FROM entities WHERE id IN ({})",
+                id_list(chunk)
+            );
+            sum += self
+                .rows(&sql, [], |r| r.get::<_, i64>(0).map(Ok))?
+                .into_iter()
+                .map(size)
+                .sum::<usize>();
+            if sum >= rows {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The highest entity id (0 when there are none).
+    fn max_entity_id(&self) -> Result<i64, StoreError> {
+        let rows = self.rows("SELECT COALESCE(MAX(id), 0) FROM entities", [], |r| {
+            r.get(0).map(Ok)
+        })?;
+        Ok(rows.into_iter().next().unwrap_or(0))
+    }
+
+    /// How many relations `edges` holds.
+    ///
+    /// # Complexity
+    /// One pass over the smallest index of `edges`.
+    fn edge_count(&self) -> Result<usize, StoreError> {
+        let rows = self.rows("SELECT COUNT(*) FROM edges", [], |r| {
+            r.get::<_, i64>(0).map(Ok)
+        })?;
+        Ok(rows.into_iter().map(size).sum())
+    }
+
+    /// Calls `each(source, target, weight)` on every relation `follow` allows, with its
+    /// ends numbered by `numbering`.
+    ///
+    /// # Complexity
+    /// One scan of `edges`.
+    fn scan_edges<W: Weighing>(
+        &self,
+        follow: Follow,
+        numbering: &mut Numbering,
+        mut each: impl FnMut(u32, u32, W),
+    ) -> Result<(), StoreError> {
+        let sql = format!(
+            "SELECT source_id, target_id{} FROM edges \
+             WHERE (?1 IS NULL OR relation = ?1) AND (?2 = 0 OR sentences > 0)",
+            W::COLUMNS
+        );
+        let (_, relation, sentences_only) = follow_params(0, follow);
+        self.each_row(&sql, params![relation, sentences_only], |r| {
+            Ok(crossing_row::<W>(r)?.and_then(|(s, t, w)| {
+                each(numbering.of(s)?, numbering.of(t)?, w);
+                Ok(())
+            }))
+        })
     }
 
     /// Every entity within `depth` hops of entity `start` over the relations `follow`
@@ -224,20 +417,503 @@ impl Store {
     ) -> Result<LoadedGraph, StoreError> {
         let mut loaded = LoadedGraph::default();
         let all: Vec<i64> = ids.iter().copied().collect();
-        for chunk in all.chunks(ENTITY_CHUNK) {
-            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            let sql = format!(
-                "SELECT {} FROM entities e WHERE e.id IN ({}) ORDER BY e.id",
-                super::ENTITY_COLUMNS,
-                list.join(",")
-            );
-            for e in self.rows(&sql, [], entity_row)? {
-                loaded.add_entity(e);
-            }
+        for e in self.entities_by_id(&all)? {
+            loaded.add_entity(e);
         }
         for ((s, t, _), link) in edges {
             loaded.add_link(s, t, link).map_err(|r| self.damaged(r))?;
         }
         Ok(loaded)
     }
+}
+
+/// `1,2,3`: ids for an `IN (…)` list.
+fn id_list(ids: &[i64]) -> String {
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    list.join(",")
+}
+
+/// How a layered search ([`Store::layers`], [`Store::reach`]) reads the relations around
+/// each layer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reading {
+    /// Entity by entity through the indexes while a layer's entities have few relations;
+    /// by one scan of `edges`, kept for the deeper layers, once they have (by their stored
+    /// degrees) at least half as many as the table and [`SCAN_MIN_ROWS`]: reading a
+    /// relation through the indexes costs about twice as much as in a scan.
+    #[default]
+    Auto,
+    /// Always through the indexes, one query per entity.
+    Indexed,
+    /// By one scan of `edges`, from the first layer on.
+    Scan,
+}
+
+/// Fewest relations a layer's entities must have before [`Reading::Auto`] scans `edges`:
+/// below this, reading them through the indexes takes milliseconds whatever the table's
+/// size.
+pub const SCAN_MIN_ROWS: usize = 100_000;
+
+/// What a layered search reads of each relation besides its ends.
+trait Weighing: Copy {
+    /// Its columns of `edges`, to follow `source_id, target_id`, each after a comma.
+    const COLUMNS: &'static str;
+    /// Reads them, from column 2 on.
+    fn read(r: &Row<'_>) -> rusqlite::Result<Result<Self, String>>;
+}
+
+/// Nothing: [`Store::layers`] only counts.
+impl Weighing for () {
+    const COLUMNS: &'static str = "";
+    fn read(_: &Row<'_>) -> rusqlite::Result<Result<(), String>> {
+        Ok(Ok(()))
+    }
+}
+
+/// What ranks a relation among those reaching an entity ([`LinkInfo::strength`]; the PMI
+/// does not count). Counts are held in 32 bits: a scan holds millions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Weight {
+    /// The relation.
+    pub relation: EntityRelation,
+    /// Papers supporting it.
+    pub support: u32,
+    /// Papers with a sentence naming both ends.
+    pub sentences: u32,
+}
+
+impl Weight {
+    /// [`LinkInfo::strength`] of the relation.
+    pub fn strength(&self) -> f64 {
+        LinkInfo {
+            relation: self.relation,
+            support: self.support as usize,
+            sentences: self.sentences as usize,
+            pmi: None,
+        }
+        .strength()
+    }
+}
+
+impl Weighing for Weight {
+    const COLUMNS: &'static str = ", relation, support, sentences";
+    fn read(r: &Row<'_>) -> rusqlite::Result<Result<Weight, String>> {
+        let rel = r.get_ref(2)?;
+        let name = rel.as_bytes().unwrap_or_default();
+        let Some(relation) = EntityRelation::ALL
+            .into_iter()
+            .find(|x| x.as_str().as_bytes() == name)
+        else {
+            return Ok(Err(format!("unknown relation {rel:?} in edges")));
+        };
+        let count = |i: usize| -> rusqlite::Result<Result<u32, String>> {
+            let n: i64 = r.get(i)?;
+            Ok(u32::try_from(size(n)).map_err(|_| format!("count {n} out of range in edges")))
+        };
+        let (support, sentences) = match (count(3)?, count(4)?) {
+            (Ok(support), Ok(sentences)) => (support, sentences),
+            (Err(reason), _) | (_, Err(reason)) => return Ok(Err(reason)),
+        };
+        Ok(Ok(Weight {
+            relation,
+            support,
+            sentences,
+        }))
+    }
+}
+
+/// Reads `source_id, target_id` and the weight of [`Weighing::COLUMNS`].
+fn crossing_row<W: Weighing>(r: &Row<'_>) -> rusqlite::Result<Result<(i64, i64, W), String>> {
+    let (source, target) = (r.get(0)?, r.get(1)?);
+    Ok(W::read(r)?.map(|w| (source, target, w)))
+}
+
+/// An entity found by [`Store::reach`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reach {
+    /// Its id.
+    pub id: i64,
+    /// Hops from the start.
+    pub depth: usize,
+    /// The entity it was reached from, one hop nearer.
+    pub via: i64,
+    /// The source of the relation crossed (`via` or the entity itself).
+    pub source: i64,
+    /// Its target.
+    pub target: i64,
+    /// What the relation is and how strong.
+    pub weight: Weight,
+}
+
+/// Entity ids numbered from 0 in the order a search first reads them, so that its
+/// per-entity state lives in vectors.
+#[derive(Debug, Default)]
+struct Numbering {
+    /// The numbers of ids `0..direct.len()`, [`UNNUMBERED`] for those without one yet:
+    /// a table rather than a hash for when most entities are read (see
+    /// [`Numbering::widen`]).
+    direct: Vec<u32>,
+    /// The numbers of the other ids.
+    others: HashMap<i64, u32, foldhash::fast::RandomState>,
+    /// The id of each number.
+    ids: Vec<i64>,
+}
+
+/// An id without a number in [`Numbering::direct`].
+const UNNUMBERED: u32 = u32::MAX;
+
+/// The most ids [`Numbering::direct`] holds (64 MiB).
+const DIRECT_IDS: usize = 1 << 24;
+
+impl Numbering {
+    /// The number of entity `id`, given it the first time; the reason when there are
+    /// more entities than numbers.
+    fn of(&mut self, id: i64) -> Result<u32, String> {
+        let slot = usize::try_from(id).ok().filter(|&i| i < self.direct.len());
+        let known = match slot {
+            Some(i) => Some(self.direct[i]).filter(|&n| n != UNNUMBERED),
+            None => self.others.get(&id).copied(),
+        };
+        if let Some(n) = known {
+            return Ok(n);
+        }
+        let n = u32::try_from(self.ids.len())
+            .ok()
+            .filter(|&n| n != UNNUMBERED)
+            .ok_or_else(|| "too many entities".to_string())?;
+        match slot {
+            Some(i) => self.direct[i] = n,
+            None => {
+                self.others.insert(id, n);
+            }
+        }
+        self.ids.push(id);
+        Ok(n)
+    }
+
+    /// Numbers the ids `0..=max` (at most [`DIRECT_IDS`] of them) through the table, for
+    /// reading every relation.
+    fn widen(&mut self, max: i64) {
+        let len = usize::try_from(max)
+            .map_or(0, |m| m.saturating_add(1))
+            .min(DIRECT_IDS);
+        if len <= self.direct.len() {
+            return;
+        }
+        self.direct.resize(len, UNNUMBERED);
+        let direct = &mut self.direct;
+        self.others.retain(|&id, &mut n| match usize::try_from(id) {
+            Ok(i) if i < len => {
+                direct[i] = n;
+                false
+            }
+            _ => true,
+        });
+    }
+
+    /// The id of entity number `n` (a number [`Numbering::of`] gave).
+    fn id(&self, n: u32) -> i64 {
+        self.ids[n as usize]
+    }
+}
+
+/// A relation by the numbers of its source and target, and its weight.
+type Crossing<W> = (u32, u32, W);
+
+/// Reads, layer by layer, the relations a layered search crosses (see [`Reading`]).
+struct LayerReader<W> {
+    follow: Follow,
+    reading: Reading,
+    numbering: Numbering,
+    /// [`incident_sql`] for `W`'s columns.
+    incident: String,
+    /// Every relation `follow` allows, once a layer was worth a scan.
+    scanned: Option<Vec<Crossing<W>>>,
+    /// Relations in `edges`, once asked.
+    edge_count: Option<usize>,
+}
+
+impl<W: Weighing> LayerReader<W> {
+    /// A reader for a search from entity `start`, which is number 0.
+    fn new(start: i64, follow: Follow, reading: Reading) -> Self {
+        let mut numbering = Numbering::default();
+        numbering.others.insert(start, 0);
+        numbering.ids.push(start);
+        let columns = format!("source_id, target_id{}", W::COLUMNS);
+        LayerReader {
+            follow,
+            reading,
+            numbering,
+            incident: incident_sql(&columns, &columns),
+            scanned: None,
+            edge_count: None,
+        }
+    }
+
+    /// Calls `cross(source, target, weight)` on every relation `follow` allows with an end
+    /// among the entities numbered `layer` (an entity's relations in either direction;
+    /// a relation between two of them maybe twice); after a scan, on every relation
+    /// `follow` allows. A scan is kept for the next layers unless this is the `last`.
+    fn read(
+        &mut self,
+        store: &Store,
+        layer: &[u32],
+        last: bool,
+        mut cross: impl FnMut(u32, u32, &W),
+    ) -> Result<(), StoreError> {
+        if self.scanned.is_none() && self.worth_scanning(store, layer)? {
+            self.numbering.widen(store.max_entity_id()?);
+            let numbering = &mut self.numbering;
+            if last {
+                return store.scan_edges(self.follow, numbering, |s, t, w| cross(s, t, &w));
+            }
+            let mut all = Vec::with_capacity(self.edge_count.unwrap_or(0));
+            store.scan_edges(self.follow, numbering, |s, t, w| all.push((s, t, w)))?;
+            self.scanned = Some(all);
+        }
+        if let Some(all) = &self.scanned {
+            for (s, t, w) in all {
+                cross(*s, *t, w);
+            }
+            return Ok(());
+        }
+        for &node in layer {
+            let id = self.numbering.id(node);
+            let numbering = &mut self.numbering;
+            store.each_row(&self.incident, follow_params(id, self.follow), |r| {
+                Ok(crossing_row::<W>(r)?.and_then(|(s, t, w)| {
+                    cross(numbering.of(s)?, numbering.of(t)?, &w);
+                    Ok(())
+                }))
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Whether the relations around `layer` are better read by one scan of `edges`.
+    fn worth_scanning(&mut self, store: &Store, layer: &[u32]) -> Result<bool, StoreError> {
+        match self.reading {
+            Reading::Indexed => return Ok(false),
+            Reading::Scan => return Ok(true),
+            Reading::Auto => {}
+        }
+        let ids: Vec<i64> = layer.iter().map(|&n| self.numbering.id(n)).collect();
+        if !store.degrees_reach(&ids, SCAN_MIN_ROWS)? {
+            return Ok(false);
+        }
+        let edges = self.edge_count(store)?;
+        store.degrees_reach(&ids, (edges / 2).max(SCAN_MIN_ROWS))
+    }
+
+    /// How many relations `edges` holds, asked once.
+    fn edge_count(&mut self, store: &Store) -> Result<usize, StoreError> {
+        match self.edge_count {
+            Some(n) => Ok(n),
+            None => Ok(*self.edge_count.insert(store.edge_count()?)),
+        }
+    }
+}
+
+/// [`Store::layers`]' and [`Store::reach`]'s mark of an entity not reached yet.
+const UNSEEN: usize = usize::MAX;
+
+/// The layer of entity number `n`, or [`UNSEEN`].
+fn level_at(levels: &[usize], n: u32) -> usize {
+    levels.get(n as usize).copied().unwrap_or(UNSEEN)
+}
+
+/// Puts entity number `n` in layer `level`.
+fn set_level(levels: &mut Vec<usize>, n: u32, level: usize) {
+    let i = n as usize;
+    if i >= levels.len() {
+        levels.resize(i + 1, UNSEEN);
+    }
+    levels[i] = level;
+}
+
+/// Records that entity number `n` is the `i`-th of its layer.
+fn set_place(places: &mut Vec<u32>, n: u32, i: usize) {
+    let at = n as usize;
+    if at >= places.len() {
+        places.resize(at + 1, 0);
+    }
+    places[at] = u32::try_from(i).unwrap_or(u32::MAX);
+}
+
+/// A relation crossed from an entity of one layer to one of the next, as [`Store::reach`]
+/// weighs it.
+#[derive(Clone, Copy, Debug)]
+struct Crossed {
+    /// The place of `via` in its layer.
+    place: u32,
+    /// Whether it was crossed from its target to its source.
+    against: bool,
+    /// The number of the entity it was crossed from.
+    via: u32,
+    weight: Weight,
+    /// [`Weight::strength`].
+    strength: f64,
+}
+
+impl Crossed {
+    /// Whether `neighborhood` meets this relation before `other` (both reaching the
+    /// same entity): from an earlier entity; from the same one, outgoing before incoming,
+    /// then by relation name, highest first.
+    fn met_before(&self, other: &Crossed) -> bool {
+        let key = |c: &Crossed| (c.place, c.against, Reverse(c.weight.relation.as_str()));
+        key(self) < key(other)
+    }
+
+    /// What [`Store::reach`] reports of entity number `n`, reached by this relation.
+    fn reach(&self, numbering: &Numbering, n: u32, depth: usize) -> Reach {
+        let (id, via) = (numbering.id(n), numbering.id(self.via));
+        let (source, target) = if self.against { (id, via) } else { (via, id) };
+        Reach {
+            id,
+            depth,
+            via,
+            source,
+            target,
+            weight: self.weight,
+        }
+    }
+}
+
+/// How an entity of the layer being built was reached.
+#[derive(Clone, Copy, Debug)]
+struct Arrival {
+    /// Where it was first met: the place of the entity it was met from, and whether
+    /// against the relation's direction.
+    first: (u32, bool),
+    /// The strongest relation reaching it, the first met among equals.
+    best: Crossed,
+}
+
+/// Records that `crossed` reaches entity number `n`.
+fn arrive(arrivals: &mut Vec<Option<Arrival>>, n: u32, crossed: Crossed) {
+    let i = n as usize;
+    if i >= arrivals.len() {
+        arrivals.resize(i + 1, None);
+    }
+    let met = (crossed.place, crossed.against);
+    match &mut arrivals[i] {
+        None => {
+            arrivals[i] = Some(Arrival {
+                first: met,
+                best: crossed,
+            })
+        }
+        Some(a) => {
+            a.first = a.first.min(met);
+            let stronger = crossed.strength > a.best.strength;
+            let earlier_equal = crossed.strength == a.best.strength && crossed.met_before(&a.best);
+            if stronger || earlier_equal {
+                a.best = crossed;
+            }
+        }
+    }
+}
+
+/// Records the `place` of each entity of a new layer (numbered `layer`): the order
+/// `neighborhood` meets them in, which ranks equal relations from them to the next layer.
+/// That is by where each was first met, then by id, highest first.
+fn set_places(
+    layer: &[u32],
+    arrivals: &[Option<Arrival>],
+    place: &mut Vec<u32>,
+    numbering: &Numbering,
+) {
+    let mut met: Vec<_> = layer
+        .iter()
+        .filter_map(|&n| {
+            let a = arrivals.get(n as usize)?.as_ref()?;
+            Some((a.first, Reverse(numbering.id(n)), n))
+        })
+        .collect();
+    met.sort_unstable();
+    for (i, &(_, _, n)) in met.iter().enumerate() {
+        set_place(place, n, i);
+    }
+}
+
+/// How many entities of a new layer (numbered `layer`, at `depth` hops) are `wanted`, and
+/// the first `quota` of them as [`Store::reach`] lists them: strongest relation first,
+/// then by id.
+fn rank(
+    layer: &[u32],
+    arrivals: &[Option<Arrival>],
+    numbering: &Numbering,
+    depth: usize,
+    wanted: &dyn Fn(i64) -> bool,
+    quota: usize,
+) -> (usize, Vec<Reach>) {
+    let mut ranked: Vec<_> = layer
+        .iter()
+        .filter_map(|&n| {
+            let a = arrivals.get(n as usize)?.as_ref()?;
+            let id = numbering.id(n);
+            wanted(id).then_some((Reverse(total_order(a.best.strength)), id, n))
+        })
+        .collect();
+    let count = ranked.len();
+    if quota < count {
+        if quota > 0 {
+            ranked.select_nth_unstable(quota - 1);
+        }
+        ranked.truncate(quota);
+    }
+    ranked.sort_unstable();
+    let listed = ranked
+        .iter()
+        .filter_map(|&(_, _, n)| {
+            let a = arrivals.get(n as usize)?.as_ref()?;
+            Some(a.best.reach(numbering, n, depth))
+        })
+        .collect();
+    (count, listed)
+}
+
+/// A key ordering floats as [`f64::total_cmp`] does.
+fn total_order(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+/// Counts below this have their [`Weight::strength`] remembered by [`Strengths`].
+const REMEMBERED: usize = 64;
+
+/// [`Weight::strength`], remembered for small counts (most relations have a few
+/// papers): two logarithms per relation read add up over millions.
+#[derive(Debug)]
+struct Strengths {
+    /// By relation, sentences and support.
+    table: Vec<Option<f64>>,
+}
+
+impl Default for Strengths {
+    fn default() -> Self {
+        Strengths {
+            table: vec![None; EntityRelation::ALL.len() * REMEMBERED * REMEMBERED],
+        }
+    }
+}
+
+impl Strengths {
+    /// [`Weight::strength`] of `w`.
+    fn of(&mut self, w: &Weight) -> f64 {
+        let (sentences, support) = (w.sentences as usize, w.support as usize);
+        if sentences >= REMEMBERED || support >= REMEMBERED {
+            return computed_strength(w);
+        }
+        let slot = (w.relation as usize * REMEMBERED + sentences) * REMEMBERED + support;
+        *self.table[slot].get_or_insert_with(|| computed_strength(w))
+    }
+}
+
+/// [`Weight::strength`], out of line: the compiler would otherwise compute the
+/// logarithms before looking in [`Strengths`]' table.
+#[cold]
+#[inline(never)]
+fn computed_strength(w: &Weight) -> f64 {
+    w.strength()
 }
