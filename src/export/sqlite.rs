@@ -851,8 +851,11 @@ impl<'s, 'w> Binder<'s, 'w> {
 /// as [`KnowledgeGraph::add_paper`] assigns them); `key` is its identity key.
 #[derive(Clone, Copy, Debug)]
 pub struct PaperRow<'a> {
+    /// The paper's ordinal: its `papers.id`.
     pub ordinal: usize,
+    /// Its identity key.
     pub key: &'a str,
+    /// The record it was first read from.
     pub record: &'a Record,
 }
 
@@ -860,7 +863,9 @@ pub struct PaperRow<'a> {
 /// names that are not valid Unicode are stored lossily.
 #[derive(Clone, Copy, Debug)]
 pub struct ProvenanceRow<'a> {
+    /// The paper's ordinal.
     pub paper: usize,
+    /// The file and line of this occurrence.
     pub source: &'a Provenance,
 }
 
@@ -869,9 +874,13 @@ pub struct ProvenanceRow<'a> {
 /// [`finish`](SqliteWriter::finish)).
 #[derive(Clone, Copy, Debug)]
 pub struct MentionRow<'a> {
+    /// The paper's ordinal.
     pub paper: usize,
+    /// The mention's number in the paper, from 0.
     pub seq: usize,
+    /// The entity's ordinal.
     pub entity: usize,
+    /// The mention.
     pub mention: &'a Mention,
 }
 
@@ -879,7 +888,9 @@ pub struct MentionRow<'a> {
 /// [`AddedPaper::links`](crate::graph::AddedPaper::links)).
 #[derive(Clone, Copy, Debug)]
 pub struct PaperLinkRow<'a> {
+    /// The paper's ordinal.
     pub paper: usize,
+    /// The relation to one entity.
     pub link: &'a PaperLink,
 }
 
@@ -888,8 +899,11 @@ pub struct PaperLinkRow<'a> {
 /// written by [`finish`](SqliteWriter::finish).
 #[derive(Clone, Copy, Debug)]
 pub struct EvidenceRow<'a> {
+    /// The paper's ordinal.
     pub paper: usize,
+    /// The piece's number in the paper, from 0.
     pub seq: usize,
+    /// What it evidences, and where.
     pub record: &'a EvidenceRecord,
 }
 
