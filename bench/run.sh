@@ -7,7 +7,9 @@
 #   bench/run.sh --no-baseline N  skip the Python baseline (e.g. at 1,000,000 papers)
 #
 # Environment: BENCH_DIR (work folder; default a fresh one under /tmp, removed at the end
-# unless KEEP=1), SEED (default 1). Big files go to BENCH_DIR, never into the repository.
+# unless KEEP=1), SEED (default 1), SETTLE (seconds to wait at most, before each contender,
+# for the 1-minute load average to fall below 0.5: default 120, 0 with --smoke).
+# Big files go to BENCH_DIR, never into the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -19,13 +21,14 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) smoke=1; n=3000 ;;
         --no-baseline) baseline=0 ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         [0-9]*) n=$1 ;;
         *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
 done
 seed=${SEED:-1}
+if [ "$smoke" = 1 ]; then settle_max=${SETTLE:-0}; else settle_max=${SETTLE:-120}; fi
 
 # --- what it needs, installed if missing (Debian packages: ripgrep, time; PyPI: spacy, networkx)
 need_apt=()
@@ -64,10 +67,22 @@ awk -F'\t' '!/^#/ && NF >= 2 && $1 != "" {
 
 results="$work/results.tsv"
 : > "$results"
+# settle: waits (at most settle_max seconds) until the 1-minute load average is below 0.5,
+# so that a contender does not share the cores with the tail of the one before it.
+settle() {
+    local waited=0
+    while [ "$waited" -lt "$settle_max" ] &&
+        awk '{ exit !($1 >= 0.5) }' /proc/loadavg 2>/dev/null; do
+        sleep 5
+        waited=$((waited + 5))
+    done
+}
+
 # measure LABEL CMD...: wall time and peak RSS of one run via /usr/bin/time -v.
 measure() {
     local label=$1
     shift
+    settle
     local load
     load=$(cut -d' ' -f1 /proc/loadavg)
     echo "running: $label (load $load)" >&2
