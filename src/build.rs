@@ -569,18 +569,23 @@ fn write_rows(
         let mut inserts = writer.inserts()?;
         for rows in rx {
             // Table by table, each in key order: every insert appends.
-            inserts.add_papers(rows.iter().filter_map(|row| match row {
-                PaperRows::New {
-                    ordinal,
-                    key,
-                    record,
-                    ..
-                } => Some(PaperRow {
-                    ordinal: *ordinal,
-                    key,
-                    record,
-                }),
-                PaperRows::Duplicate { .. } => None,
+            let new = || {
+                rows.iter().filter_map(|row| match row {
+                    PaperRows::New {
+                        ordinal,
+                        key,
+                        record,
+                        mentions,
+                        links,
+                        evidence,
+                    } => Some((*ordinal, key, record, mentions, links, evidence)),
+                    PaperRows::Duplicate { .. } => None,
+                })
+            };
+            inserts.add_papers(new().map(|(ordinal, key, record, ..)| PaperRow {
+                ordinal,
+                key,
+                record,
             }))?;
             inserts.add_provenance(rows.iter().map(|row| match row {
                 PaperRows::New {
@@ -594,19 +599,7 @@ fn write_rows(
                     source,
                 },
             }))?;
-            let new = || {
-                rows.iter().filter_map(|row| match row {
-                    PaperRows::New {
-                        ordinal,
-                        mentions,
-                        links,
-                        evidence,
-                        ..
-                    } => Some((*ordinal, mentions, links, evidence)),
-                    PaperRows::Duplicate { .. } => None,
-                })
-            };
-            inserts.add_mentions(new().flat_map(|(paper, mentions, _, _)| {
+            inserts.add_mentions(new().flat_map(|(paper, _, _, mentions, _, _)| {
                 mentions
                     .iter()
                     .enumerate()
@@ -617,10 +610,10 @@ fn write_rows(
                         mention,
                     })
             }))?;
-            inserts.add_paper_links(new().flat_map(|(paper, _, links, _)| {
+            inserts.add_paper_links(new().flat_map(|(paper, _, _, _, links, _)| {
                 links.iter().map(move |link| PaperLinkRow { paper, link })
             }))?;
-            inserts.add_evidence(new().flat_map(|(paper, _, _, evidence)| {
+            inserts.add_evidence(new().flat_map(|(paper, .., evidence)| {
                 evidence
                     .iter()
                     .enumerate()

@@ -64,7 +64,7 @@ pub fn split(text: &str) -> Vec<Sentence> {
             let Some(first) = trimmed.chars().next() else {
                 break;
             };
-            at_char += char_count(&rest[..rest.len() - trimmed.len()]);
+            at_char += rest[..rest.len() - trimmed.len()].chars().count();
             at += rest.len() - trimmed.len();
             start = Some((at, at_char));
             // The first character of a sentence never ends it.
@@ -83,7 +83,7 @@ pub fn split(text: &str) -> Vec<Sentence> {
             None if next_newline < bytes.len() => next_newline - at,
             None => break,
         };
-        at_char += char_count(&text[at..at + k]);
+        at_char += text[at..at + k].chars().count();
         let b = at + k;
         let i = at_char;
         let c = char::from(bytes[b]);
@@ -119,15 +119,10 @@ pub fn split(text: &str) -> Vec<Sentence> {
         }
     }
     if start.is_some() {
-        at_char += char_count(text.get(at..).unwrap_or(""));
+        at_char += text.get(at..).unwrap_or("").chars().count();
         push(&mut out, text, start, text.len(), at_char);
     }
     out
-}
-
-/// Characters in `text` (the standard library counts a word at a time).
-fn char_count(text: &str) -> usize {
-    text.chars().count()
 }
 
 /// Records the sentence from `start` (byte, char) to byte `end_byte`, char `end`

@@ -29,7 +29,7 @@ use std::str::FromStr;
 
 use rusqlite::params;
 
-use super::{entity_row, size, EntityRow, Store, StoreError, ENTITY_COLUMNS};
+use super::{entity_row, limit_param, size, EntityRow, Store, StoreError, ENTITY_COLUMNS};
 use crate::export::model::{EntityItem, EntityLink, ExportGraph, PaperItem, PaperLink, Scope};
 use crate::extract::EntityType;
 use crate::graph::algo::LinkInfo;
@@ -447,9 +447,8 @@ fn strongest_entities(
         "SELECT {ENTITY_COLUMNS} FROM entities e {filter} \
          ORDER BY e.paper_count DESC, e.mention_count DESC, e.id LIMIT ?1"
     );
-    let top = i64::try_from(options.top).unwrap_or(i64::MAX);
     let mut entities = HashMap::new();
-    for e in store.rows(&sql, [top], entity_row)? {
+    for e in store.rows(&sql, [limit_param(options.top)], entity_row)? {
         entities.insert(e.id, item(e));
     }
     let counted = store.rows(
@@ -458,7 +457,7 @@ fn strongest_entities(
         |r| Ok(Ok(r.get::<_, i64>(0)?)),
     )?;
     let count = counted.first().copied().unwrap_or(0);
-    Ok((entities, usize::try_from(count).unwrap_or(0)))
+    Ok((entities, size(count)))
 }
 
 /// An entity row as the export keeps it.
