@@ -495,14 +495,14 @@ fn find_cues(text: &str, from: usize, to: usize) -> Vec<CueAt> {
         let Some(found) = text.get(m.range()) else {
             continue;
         };
-        let lower = found.to_ascii_lowercase();
+        let starts = |prefix: &str| starts_with_ignore_case(found, prefix);
         let post = match cue {
             Cue::Based => Some((PaperRelation::Uses, Rule::PostBased, PostScope::Any)),
             Cue::Novel => Some((PaperRelation::Proposes, Rule::Novel, PostScope::Any)),
             Cue::Eval
                 if ["benchmark", "dataset", "corp", "suite"]
                     .iter()
-                    .any(|w| lower.starts_with(w)) =>
+                    .any(|w| starts(w)) =>
             {
                 Some((
                     PaperRelation::EvaluatesOn,
@@ -510,7 +510,7 @@ fn find_cues(text: &str, from: usize, to: usize) -> Vec<CueAt> {
                     PostScope::Datasets,
                 ))
             }
-            Cue::Compare if lower.starts_with("baseline") => Some((
+            Cue::Compare if starts("baseline") => Some((
                 PaperRelation::ComparesWith,
                 Rule::PostBaseline,
                 PostScope::ModelsAndMethods,
@@ -522,14 +522,21 @@ fn find_cues(text: &str, from: usize, to: usize) -> Vec<CueAt> {
             end: m.end(),
             cue,
             post,
-            data_noun: cue == Cue::Eval
-                && (lower.starts_with("dataset") || lower.starts_with("corp")),
+            data_noun: cue == Cue::Eval && (starts("dataset") || starts("corp")),
             participle: matches!(cue, Cue::Train | Cue::Tune)
-                && lower.ends_with("ed")
+                && found.len() >= 2
+                && found.as_bytes()[found.len() - 2..].eq_ignore_ascii_case(b"ed")
                 && !preposition_follows(text.get(m.end()..).unwrap_or("")),
         });
     }
     out
+}
+
+/// Whether `text` starts with `prefix` in any ASCII case.
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// A mention located in its field: index into the paper's mentions and byte span.
