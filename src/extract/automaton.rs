@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
 
@@ -40,31 +40,82 @@ impl Patterns {
 
     /// Calls `each` with the byte range and pattern of every match in `text`, by end.
     ///
+    /// A long text is cut into up to [`WALKS`] pieces scanned at once, each walk starting
+    /// a pattern's length before its piece so that no match across a cut is missed. One
+    /// walk waits on each transition it loads (the automaton is too big for the fastest
+    /// caches); independent walks wait together.
+    ///
     /// # Complexity
     /// O(n + m) for n bytes and m matches.
     pub fn for_each_match(&self, text: &str, mut each: impl FnMut(Range<usize>, usize)) {
         let dfa = &self.dfa;
-        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+        let Ok(start) = dfa.start_state(Anchored::No) else {
             return;
         };
         let bytes = text.as_bytes();
-        let mut at = 0;
-        while let Some((end, special)) = next_special(dfa, bytes, at, sid) {
-            if dfa.is_dead(special) {
-                return;
+        let mut report = |end: usize, sid: StateID| {
+            for k in 0..dfa.match_len(sid) {
+                let pattern = dfa.match_pattern(sid, k);
+                // Case folding is ASCII only: a match is as long as its pattern.
+                let begin = end.saturating_sub(dfa.pattern_len(pattern));
+                each(begin..end, pattern.as_usize());
             }
-            if dfa.is_match(special) {
-                for k in 0..dfa.match_len(special) {
-                    let pattern = dfa.match_pattern(special, k);
-                    // Case folding is ASCII only: a match is as long as its pattern.
-                    let start = end.saturating_sub(dfa.pattern_len(pattern));
-                    each(start..end, pattern.as_usize());
+        };
+        let walks = (bytes.len() / MIN_PIECE).clamp(1, WALKS);
+        // Piece k is bytes[cut[k]..cut[k + 1]]; its walk starts at from[k] (a match ending
+        // in the piece starts there or later) and reports only the matches that end in it.
+        let overlap = dfa.max_pattern_len().saturating_sub(1);
+        let mut cut = [bytes.len(); WALKS + 1];
+        let mut from = [0; WALKS];
+        for k in 0..walks {
+            cut[k] = bytes.len() * k / walks;
+            from[k] = cut[k].saturating_sub(overlap);
+        }
+        let mut found: [Vec<(usize, StateID)>; WALKS] = Default::default();
+        let mut sid = [start; WALKS];
+        // All walks in step for as long as the shortest (the first), then each to its end.
+        // (An unanchored search never enters the dead state.)
+        let steps = if walks > 1 { cut[1] - cut[0] } else { 0 };
+        for i in 0..steps {
+            for k in 0..walks {
+                let at = from[k] + i;
+                sid[k] = dfa.next_state(Anchored::No, sid[k], bytes[at]);
+                if dfa.is_special(sid[k]) && dfa.is_match(sid[k]) && at >= cut[k] {
+                    found[k].push((at + 1, sid[k]));
                 }
             }
-            (at, sid) = (end, special);
+        }
+        for k in 0..walks {
+            let mut at = from[k] + steps;
+            let mut state = sid[k];
+            while at < cut[k + 1] {
+                let Some((end, special)) = next_special(dfa, &bytes[..cut[k + 1]], at, state)
+                else {
+                    break;
+                };
+                if dfa.is_dead(special) {
+                    break;
+                }
+                if dfa.is_match(special) {
+                    found[k].push((end, special));
+                }
+                (at, state) = (end, special);
+            }
+        }
+        for piece in found {
+            for (end, sid) in piece {
+                report(end, sid);
+            }
         }
     }
 }
+
+/// Most pieces of a text scanned at once: measured on the bundled corpus (lexicon only,
+/// `cargo bench --bench extract`), 2 pieces took 9% less time than one walk, 3 took 19%,
+/// 4 took 22–24%, 6 took 25%.
+const WALKS: usize = 4;
+/// Fewest bytes in a piece: shorter texts (titles) are cut in fewer pieces, or none.
+const MIN_PIECE: usize = 128;
 
 /// Runs the DFA from state `sid` at byte `at` until it enters a special (match or dead)
 /// state: the offset just past the byte that entered it, and the state. `None` at the end
@@ -133,6 +184,48 @@ mod tests {
                     .map(|m| (m.range(), m.pattern().as_usize()))
                     .collect();
                 assert_eq!(all(&ours, text), want, "{text:?} fold={fold}");
+            }
+        }
+    }
+
+    /// Long texts, cut in pieces at every possible place relative to the matches: the same
+    /// matches in the same order as aho-corasick's iterator, none lost or repeated at a cut.
+    #[test]
+    fn pieces_agree_with_find_overlapping_iter() {
+        let patterns = [
+            "BERT",
+            "RoBERTa",
+            "bert",
+            "Llama 2",
+            "LLaMA",
+            "a",
+            "ab",
+            "abc",
+            "bc",
+            "c",
+            "GPT-3.5",
+            "Ünï",
+            "🙂",
+            "a rather long pattern of forty-two bytes!!",
+        ];
+        let unit = "BERT and RoBERTa, llama 2 and LLaMA-2 abcabc GPT-3.5 Ünï 🙂🙂 \
+                    a rather long pattern of forty-two bytes!! ";
+        let long = unit.repeat(8);
+        for fold in [false, true] {
+            let ours = Patterns::new(patterns, fold).unwrap();
+            let theirs = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .ascii_case_insensitive(fold)
+                .build(patterns)
+                .unwrap();
+            for (end, _) in long.char_indices().filter(|(i, _)| *i >= MIN_PIECE) {
+                let text = &long[..end];
+                let want: Vec<(Range<usize>, usize)> = theirs
+                    .find_overlapping_iter(text)
+                    .map(|m| (m.range(), m.pattern().as_usize()))
+                    .collect();
+                assert_eq!(all(&ours, text), want, "{} bytes, fold={fold}", text.len());
             }
         }
     }
