@@ -8,7 +8,9 @@
 #
 # Environment: BENCH_DIR (work folder; default a fresh one under /tmp, removed at the end
 # unless KEEP=1), SEED (default 1), SETTLE (seconds to wait at most, before each contender,
-# for the 1-minute load average to fall below 0.5: default 120, 0 with --smoke).
+# for the 1-minute load average to fall below 0.5: default 120, 0 with --smoke), RUNS
+# (rounds of every contender, each reported by its median run: default 3, 1 with --smoke),
+# BASELINE_RUNS (rounds that include the Python baseline: default 1).
 # Big files go to BENCH_DIR, never into the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +23,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) smoke=1; n=3000 ;;
         --no-baseline) baseline=0 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         [0-9]*) n=$1 ;;
         *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -29,6 +31,8 @@ while [ $# -gt 0 ]; do
 done
 seed=${SEED:-1}
 if [ "$smoke" = 1 ]; then settle_max=${SETTLE:-0}; else settle_max=${SETTLE:-120}; fi
+if [ "$smoke" = 1 ]; then runs=${RUNS:-1}; else runs=${RUNS:-3}; fi
+baseline_runs=${BASELINE_RUNS:-1}
 
 # --- what it needs, installed if missing (Debian packages: ripgrep, time; PyPI: spacy, networkx)
 need_apt=()
@@ -78,59 +82,88 @@ settle() {
     done
 }
 
-# measure LABEL CMD...: wall time and peak RSS of one run via /usr/bin/time -v.
+# steal: CPU time the hypervisor gave to other guests so far, in clock ticks (all CPUs).
+steal() {
+    awk '/^cpu / { print $9 + 0 }' /proc/stat 2>/dev/null || echo 0
+}
+ticks=$(getconf CLK_TCK 2>/dev/null || echo 100)
+
+# measure LABEL CMD...: wall time, peak RSS, CPU time and stolen time of one run.
 measure() {
     local label=$1
     shift
     settle
-    local load
+    local load stolen
     load=$(cut -d' ' -f1 /proc/loadavg)
-    echo "running: $label (load $load)" >&2
+    echo "running: $label, round $round of $runs (load $load)" >&2
+    stolen=$(steal)
     /usr/bin/time -v -o "$work/time.txt" "$@" > "$work/$label.stdout" 2> "$work/$label.stderr" || {
         echo "bench/run.sh: $label failed:" >&2
         tail -5 "$work/$label.stderr" >&2
         exit 1
     }
+    stolen=$(( $(steal) - stolen ))
     local wall rss cpu
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
         for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$work/time.txt")
     rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time.txt")
     cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$work/time.txt")
-    printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$wall" "$rss" "$cpu" "$load" >> "$results"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$wall" "$rss" "$cpu" "$load" \
+        "$(awk -v t="$stolen" -v hz="$ticks" 'BEGIN { printf "%.2f", t / hz }')" >> "$results"
 }
 
+# Rounds of every contender, so that a slow spell of the machine (a shared virtual machine)
+# falls on all of them; the table reports each one's median run. The baseline, two minutes
+# a run at 100k, runs in the first BASELINE_RUNS rounds only.
 # The baseline builds no full-text index, so the comparable build skips it (--no-fts);
 # the full build, FTS5 index included, is measured beside it.
-measure "paperkg-build" "$bin" build --no-fts --out "$work/paperkg-out" "$corpus"
-measure "paperkg-build-fts" "$bin" build --out "$work/paperkg-out-fts" "$corpus"
-measure "paperkg-extract" "$bin" extract "$corpus"
-if [ "$baseline" = 1 ]; then
-    measure "python-baseline" python3 "$repo/bench/baseline.py" \
-        --lexicon "$repo/data/lexicon.tsv" --out "$work/baseline-out" "$corpus"
-fi
-# rg exits 1 when nothing matches, which is not a failure here.
-measure "rg-floor" sh -c 'rg -c -F -f "$1" "$2"; test $? -le 1' rg-floor "$names" "$corpus"
+for round in $(seq 1 "$runs"); do
+    measure "paperkg-build" "$bin" build --no-fts --out "$work/paperkg-out" "$corpus"
+    measure "paperkg-build-fts" "$bin" build --out "$work/paperkg-out-fts" "$corpus"
+    measure "paperkg-extract" "$bin" extract "$corpus"
+    if [ "$baseline" = 1 ] && [ "$round" -le "$baseline_runs" ]; then
+        measure "python-baseline" python3 "$repo/bench/baseline.py" \
+            --lexicon "$repo/data/lexicon.tsv" --out "$work/baseline-out" "$corpus"
+    fi
+    # rg exits 1 when nothing matches, which is not a failure here.
+    measure "rg-floor" sh -c 'rg -c -F -f "$1" "$2"; test $? -le 1' rg-floor "$names" "$corpus"
+done
 
 python3 - "$results" "$corpus" "$n" <<'EOF'
 import os, sys
 results, corpus, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 mb = os.path.getsize(corpus) / 1e6
-rows = [line.rstrip("\n").split("\t") for line in open(results)]
-wall = {r[0]: float(r[1]) for r in rows}
-base, floor = wall.get("python-baseline"), wall.get("rg-floor")
+runs = {}
+for line in open(results):
+    label, wall, rss, cpu, load, stolen = line.rstrip("\n").split("\t")
+    runs.setdefault(label, []).append(
+        (float(wall), int(rss), float(cpu), float(load), float(stolen)))
+# Each contender's median run (the lower middle of an even count).
+median = {label: sorted(rs)[(len(rs) - 1) // 2] for label, rs in runs.items()}
+base = median["python-baseline"][0] if "python-baseline" in median else None
+floor = median["rg-floor"][0] if "rg-floor" in median else None
 print(f"\n{n:,} papers, {mb:,.1f} MB ({corpus})\n")
-head = f"{'contender':<17} {'wall s':>8} {'CPU s':>7} {'papers/s':>10} {'MB/s':>8} " \
-       f"{'peak RSS MB':>12} {'x baseline':>11} {'x rg':>7} {'load':>5}"
+head = f"{'contender':<17} {'runs':>4} {'wall s':>7} {'range s':>12} {'CPU s':>7} " \
+       f"{'papers/s':>9} {'MB/s':>7} {'RSS MB':>7} {'x baseline':>10} {'x rg':>6} " \
+       f"{'load':>5} {'steal s':>7}"
 print(head)
 print("-" * len(head))
-for label, secs, rss_kb, cpu, load in rows:
-    secs = float(secs)
-    t = max(secs, 1e-3)
+for label, rs in runs.items():
+    wall, _, cpu, _, _ = median[label]
+    t = max(wall, 1e-3)
+    walls = [r[0] for r in rs]
+    spread = f"{min(walls):.2f}-{max(walls):.2f}"
+    rss = max(r[1] for r in rs) / 1024
+    load = max(r[3] for r in rs)
+    stolen = max(r[4] for r in rs)
     vs_base = f"{base / t:.1f}" if base else "-"
     vs_rg = f"{t / floor:.1f}" if floor else "-"
-    print(f"{label:<17} {secs:>8.2f} {float(cpu):>7.2f} {n / t:>10,.0f} {mb / t:>8.1f} "
-          f"{int(rss_kb) / 1024:>12.0f} {vs_base:>11} {vs_rg:>7} {load:>5}")
-print("\nx baseline: how many times faster than the Python baseline (higher is better);")
-print("x rg: how many times slower than rg's raw scan (lower is better); CPU s: user + system;")
-print("load: the 1-minute load average when the run started (2 cores: above ~0.5 means others ran).")
+    print(f"{label:<17} {len(rs):>4} {wall:>7.2f} {spread:>12} {cpu:>7.2f} {n / t:>9,.0f} "
+          f"{mb / t:>7.1f} {rss:>7.0f} {vs_base:>10} {vs_rg:>6} {load:>5.2f} {stolen:>7.2f}")
+print("\nwall s: the median run's wall time; range s: fastest and slowest run; CPU s: user +")
+print("system CPU time of the median run; RSS MB: the largest peak resident set of the runs;")
+print("x baseline: how many times faster than the Python baseline (medians; higher is better);")
+print("x rg: how many times slower than rg's raw scan (medians; lower is better); load: the")
+print("highest 1-minute load average at a run's start (2 cores: above ~0.5 means others ran);")
+print("steal s: the most CPU time the hypervisor gave to other guests during one run.")
 EOF
