@@ -8,7 +8,8 @@
 #
 # Environment: BENCH_DIR (work folder; default a fresh one under /tmp, removed at the end
 # unless KEEP=1), SEED (default 1), SETTLE (seconds to wait at most, before each contender,
-# for the 1-minute load average to fall below 0.5: default 120, 0 with --smoke), RUNS
+# for the cores to be idle: default 120, 0 with --smoke), WARMUP (seconds every core is
+# kept busy right before each contender: default 2, 0 with --smoke), RUNS
 # (rounds of every contender, each reported by its median run: default 3, 1 with --smoke),
 # BASELINE_RUNS (rounds that include the Python baseline: default 1).
 # Big files go to BENCH_DIR, never into the repository.
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) smoke=1; n=3000 ;;
         --no-baseline) baseline=0 ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         [0-9]*) n=$1 ;;
         *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -31,6 +32,7 @@ while [ $# -gt 0 ]; do
 done
 seed=${SEED:-1}
 if [ "$smoke" = 1 ]; then settle_max=${SETTLE:-0}; else settle_max=${SETTLE:-120}; fi
+if [ "$smoke" = 1 ]; then warmup=${WARMUP:-0}; else warmup=${WARMUP:-2}; fi
 if [ "$smoke" = 1 ]; then runs=${RUNS:-1}; else runs=${RUNS:-3}; fi
 baseline_runs=${BASELINE_RUNS:-1}
 
@@ -71,15 +73,34 @@ awk -F'\t' '!/^#/ && NF >= 2 && $1 != "" {
 
 results="$work/results.tsv"
 : > "$results"
-# settle: waits (at most settle_max seconds) until the 1-minute load average is below 0.5,
-# so that a contender does not share the cores with the tail of the one before it.
+# busy: the share of CPU time (all cores, percent) that was not idle over the next second.
+busy() {
+    local before after
+    before=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+    sleep 1
+    after=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+    awk -v a="$before" -v b="$after" 'BEGIN { split(a, x, " "); split(b, y, " ");
+        used = y[1] - x[1]; idle = y[2] - x[2];
+        printf "%d", (used + idle > 0) ? 100 * used / (used + idle) : 0 }'
+}
+# settle: waits (at most settle_max seconds) until the cores are idle (under 10% busy over a
+# second), so that a contender does not share them with other work or the tail of the one
+# before it; then keeps every core busy for WARMUP seconds, so that each contender starts
+# on cores that were just working (on this virtual machine a 4-second run takes about 5%
+# longer after a minute of idling). Sets `was_busy` to the last sample.
 settle() {
     local waited=0
-    while [ "$waited" -lt "$settle_max" ] &&
-        awk '{ exit !($1 >= 0.5) }' /proc/loadavg 2>/dev/null; do
-        sleep 5
-        waited=$((waited + 5))
+    was_busy=$(busy)
+    while [ "$waited" -lt "$settle_max" ] && [ "$was_busy" -ge 10 ]; do
+        was_busy=$(busy)
+        waited=$((waited + 1))
     done
+    if [ "$warmup" -gt 0 ]; then
+        for _ in $(seq "$(nproc)"); do
+            timeout "$warmup" sh -c 'while :; do :; done' &
+        done
+        wait
+    fi
 }
 
 # steal: CPU time the hypervisor gave to other guests so far, in clock ticks (all CPUs).
@@ -93,9 +114,8 @@ measure() {
     local label=$1
     shift
     settle
-    local load stolen
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    echo "running: $label, round $round of $runs (load $load)" >&2
+    local stolen
+    echo "running: $label, round $round of $runs ($was_busy% busy before)" >&2
     stolen=$(steal)
     /usr/bin/time -v -o "$work/time.txt" "$@" > "$work/$label.stdout" 2> "$work/$label.stderr" || {
         echo "bench/run.sh: $label failed:" >&2
@@ -108,7 +128,7 @@ measure() {
         for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$work/time.txt")
     rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time.txt")
     cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$work/time.txt")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$wall" "$rss" "$cpu" "$load" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$wall" "$rss" "$cpu" "$was_busy" \
         "$(awk -v t="$stolen" -v hz="$ticks" 'BEGIN { printf "%.2f", t / hz }')" >> "$results"
 }
 
@@ -135,9 +155,9 @@ results, corpus, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 mb = os.path.getsize(corpus) / 1e6
 runs = {}
 for line in open(results):
-    label, wall, rss, cpu, load, stolen = line.rstrip("\n").split("\t")
+    label, wall, rss, cpu, was_busy, stolen = line.rstrip("\n").split("\t")
     runs.setdefault(label, []).append(
-        (float(wall), int(rss), float(cpu), float(load), float(stolen)))
+        (float(wall), int(rss), float(cpu), float(was_busy), float(stolen)))
 # Each contender's median run (the lower middle of an even count).
 median = {label: sorted(rs)[(len(rs) - 1) // 2] for label, rs in runs.items()}
 base = median["python-baseline"][0] if "python-baseline" in median else None
@@ -145,7 +165,7 @@ floor = median["rg-floor"][0] if "rg-floor" in median else None
 print(f"\n{n:,} papers, {mb:,.1f} MB ({corpus})\n")
 head = f"{'contender':<17} {'runs':>4} {'wall s':>7} {'range s':>12} {'CPU s':>7} " \
        f"{'papers/s':>9} {'MB/s':>7} {'RSS MB':>7} {'x baseline':>10} {'x rg':>6} " \
-       f"{'load':>5} {'steal s':>7}"
+       f"{'busy %':>6} {'steal s':>7}"
 print(head)
 print("-" * len(head))
 for label, rs in runs.items():
@@ -154,16 +174,16 @@ for label, rs in runs.items():
     walls = [r[0] for r in rs]
     spread = f"{min(walls):.2f}-{max(walls):.2f}"
     rss = max(r[1] for r in rs) / 1024
-    load = max(r[3] for r in rs)
+    was_busy = max(r[3] for r in rs)
     stolen = max(r[4] for r in rs)
     vs_base = f"{base / t:.1f}" if base else "-"
     vs_rg = f"{t / floor:.1f}" if floor else "-"
     print(f"{label:<17} {len(rs):>4} {wall:>7.2f} {spread:>12} {cpu:>7.2f} {n / t:>9,.0f} "
-          f"{mb / t:>7.1f} {rss:>7.0f} {vs_base:>10} {vs_rg:>6} {load:>5.2f} {stolen:>7.2f}")
+          f"{mb / t:>7.1f} {rss:>7.0f} {vs_base:>10} {vs_rg:>6} {was_busy:>6.0f} {stolen:>7.2f}")
 print("\nwall s: the median run's wall time; range s: fastest and slowest run; CPU s: user +")
 print("system CPU time of the median run; RSS MB: the largest peak resident set of the runs;")
 print("x baseline: how many times faster than the Python baseline (medians; higher is better);")
-print("x rg: how many times slower than rg's raw scan (medians; lower is better); load: the")
-print("highest 1-minute load average at a run's start (2 cores: above ~0.5 means others ran);")
+print("x rg: how many times slower than rg's raw scan (medians; lower is better); busy %: the")
+print("busiest second of the cores measured before a run's warm-up (under 10: nothing else ran);")
 print("steal s: the most CPU time the hypervisor gave to other guests during one run.")
 EOF
