@@ -159,7 +159,7 @@ fn next_special(
 
 #[cfg(test)]
 mod tests {
-    use aho_corasick::{AhoCorasickBuilder, AhoCorasickKind};
+    use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 
     use super::*;
 
@@ -167,6 +167,24 @@ mod tests {
         let mut out = Vec::new();
         p.for_each_match(text, |r, i| out.push((r, i)));
         out
+    }
+
+    /// aho-corasick's own DFA for `patterns`, the reference.
+    fn reference(patterns: &[&str], fold: bool) -> AhoCorasick {
+        AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .ascii_case_insensitive(fold)
+            .build(patterns)
+            .unwrap()
+    }
+
+    /// The reference's overlapping matches in `text`, by end.
+    fn overlapping(reference: &AhoCorasick, text: &str) -> Vec<(Range<usize>, usize)> {
+        reference
+            .find_overlapping_iter(text)
+            .map(|m| (m.range(), m.pattern().as_usize()))
+            .collect()
     }
 
     /// The same matches, in the same order, as aho-corasick's own overlapping iterator.
@@ -190,18 +208,13 @@ mod tests {
                 let got = all(&ours, "BERT");
                 assert_eq!(got, vec![(0..4, 0), (0..4, 2)]);
             }
-            let theirs = AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                .ascii_case_insensitive(fold)
-                .build(patterns)
-                .unwrap();
+            let theirs = reference(&patterns, fold);
             for text in texts {
-                let want: Vec<(Range<usize>, usize)> = theirs
-                    .find_overlapping_iter(text)
-                    .map(|m| (m.range(), m.pattern().as_usize()))
-                    .collect();
-                assert_eq!(all(&ours, text), want, "{text:?} fold={fold}");
+                assert_eq!(
+                    all(&ours, text),
+                    overlapping(&theirs, text),
+                    "{text:?} fold={fold}"
+                );
             }
         }
     }
@@ -231,18 +244,10 @@ mod tests {
         let long = unit.repeat(8);
         for fold in [false, true] {
             let ours = Patterns::new(patterns, fold).unwrap();
-            let theirs = AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                .ascii_case_insensitive(fold)
-                .build(patterns)
-                .unwrap();
+            let theirs = reference(&patterns, fold);
             for (end, _) in long.char_indices() {
                 let text = &long[..end];
-                let want: Vec<(Range<usize>, usize)> = theirs
-                    .find_overlapping_iter(text)
-                    .map(|m| (m.range(), m.pattern().as_usize()))
-                    .collect();
+                let want = overlapping(&theirs, text);
                 assert_eq!(all(&ours, text), want, "{} bytes, fold={fold}", text.len());
             }
         }
