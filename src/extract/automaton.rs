@@ -7,6 +7,10 @@
 //! instructions per byte. It reports the same matches in the same order: by end, then in
 //! the automaton's order for one end.
 //!
+//! The DFA (about 9 MB for the built-in lexicon) does not fit in a core's private caches,
+//! so a walk spends most of its time waiting for its next transition. A long field is
+//! therefore cut into four pieces whose walks run in step and wait together.
+//!
 //! This module matches strings; it knows nothing of entities or word boundaries.
 
 use std::ops::Range;
@@ -40,10 +44,10 @@ impl Patterns {
 
     /// Calls `each` with the byte range and pattern of every match in `text`, by end.
     ///
-    /// A long text is cut into up to [`WALKS`] pieces scanned at once, each walk starting
-    /// a pattern's length before its piece so that no match across a cut is missed. One
-    /// walk waits on each transition it loads (the automaton is too big for the fastest
-    /// caches); independent walks wait together.
+    /// A text of [`WALKS`] × [`MIN_PIECE`] bytes or more is cut into [`WALKS`] pieces
+    /// scanned in step, each walk starting a pattern's length before its piece so that no
+    /// match across a cut is missed. One walk waits on each transition it loads (the
+    /// automaton is too big for the fastest caches); independent walks wait together.
     ///
     /// # Complexity
     /// O(n + m) for n bytes and m matches.
