@@ -25,6 +25,7 @@ pub mod graph;
 pub mod ingest;
 pub mod limits;
 pub mod store;
+mod swar;
 pub mod synth;
 
 pub use extract::{EntityType, Extractor, Lexicon, Mention};

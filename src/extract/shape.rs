@@ -9,6 +9,8 @@
 //!
 //! This module reads no context; the discovery rules decide what a shape means.
 
+use crate::swar::{bytes_before, within};
+
 /// A word of a field: its byte range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Token {
@@ -236,27 +238,12 @@ fn run_end(text: &str, mut i: usize, classes: &mut u8) -> usize {
 
 /// How many of eight bytes (little-endian), from the first, are ASCII letters or digits,
 /// and the [`CLASSES`] of those bytes or-ed together.
-///
-/// Per byte, in its high bit, with no carry crossing a byte: each range test adds to the
-/// byte's low seven bits the amount that carries into the high bit exactly when the byte is
-/// at or above the range's start (or past its end).
 #[inline(always)]
 fn alnum_prefix(w: u64) -> (usize, u8) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let low = w & !HIGH;
-    let ascii = !w & HIGH;
-    let within = |first: u8, last: u8| {
-        let from = low.wrapping_add(ONES * u64::from(0x80 - first)) & HIGH;
-        let past = low.wrapping_add(ONES * u64::from(0x7f - last)) & HIGH;
-        from & !past & ascii
-    };
-    let lower = within(b'a', b'z');
-    let upper = within(b'A', b'Z');
-    let digit = within(b'0', b'9');
-    let stop = !(lower | upper | digit) & HIGH;
-    // Little-endian: the lowest set bit is the first byte that is not a letter or digit.
-    let len = stop.trailing_zeros() as usize / 8;
+    let lower = within(w, b'a', b'z');
+    let upper = within(w, b'A', b'Z');
+    let digit = within(w, b'0', b'9');
+    let len = bytes_before(!(lower | upper | digit));
     let keep = if len < 8 {
         (1u64 << (8 * len)) - 1
     } else {

@@ -8,6 +8,8 @@
 
 use std::io::{self, BufRead};
 
+use crate::swar::{bytes_before, within};
+
 /// One line as read: its 1-based number and its bytes without the line ending.
 #[derive(Debug)]
 pub(crate) struct RawLine<'a> {
@@ -185,19 +187,10 @@ pub(crate) fn collapse_whitespace(s: &str) -> String {
 /// ASCII, and spaces followed by printable ASCII (a space last is left to the caller, who
 /// sees the byte after it). Valid when the byte before them is part of a word.
 fn plain_prefix(w: u64) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Per byte, in its high bit (no carry crosses a byte): 7 low bits ≥ 0x21, ≤ 0x7e.
-    let low = w & !HIGH;
-    let from_bang = low.wrapping_add(ONES * (0x80 - 0x21)) & HIGH;
-    let to_tilde = !low.wrapping_add(ONES) & HIGH;
-    let printable = from_bang & to_tilde & !w;
-    let x = w ^ (ONES * 0x20);
-    let spaces = !(((x & !HIGH).wrapping_add(!HIGH)) | x) & HIGH;
+    let printable = within(w, 0x21, 0x7e);
+    let spaces = within(w, b' ', b' ');
     let stays = printable | (spaces & (printable >> 8));
-    let first_change = !stays & HIGH;
-    // Little-endian: the lowest set bit is the first byte that changes.
-    first_change.trailing_zeros() as usize / 8
+    bytes_before(!stays)
 }
 
 /// An ASCII byte that is neither whitespace nor a control character.
