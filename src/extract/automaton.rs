@@ -66,11 +66,8 @@ impl Patterns {
             }
         };
         // A long text is cut in WALKS pieces, a short one is one piece.
-        let walks = if bytes.len() >= WALKS * MIN_PIECE {
-            WALKS
-        } else {
-            1
-        };
+        let in_pieces = bytes.len() >= WALKS * MIN_PIECE;
+        let walks = if in_pieces { WALKS } else { 1 };
         // Piece k is bytes[cut[k]..cut[k + 1]]; its walk starts at from[k] (a match ending
         // in the piece starts there or later) and reports only the matches that end in it.
         let overlap = dfa.max_pattern_len().saturating_sub(1);
@@ -84,8 +81,8 @@ impl Patterns {
         let mut sid = [start; WALKS];
         // All walks in step for as long as the shortest (the first), then each to its end.
         // (An unanchored search never enters the dead state.)
-        let steps = if walks > 1 { cut[1] - cut[0] } else { 0 };
-        if walks == WALKS {
+        let steps = if in_pieces { cut[1] - cut[0] } else { 0 };
+        if in_pieces {
             let lane = |k: usize| bytes.get(from[k]..from[k] + steps).unwrap_or_default();
             let lanes = lane(0).iter().zip(lane(1)).zip(lane(2)).zip(lane(3));
             for (i, (((&b0, &b1), &b2), &b3)) in lanes.enumerate() {
