@@ -141,6 +141,9 @@ for round in $(seq 1 "$runs"); do
     measure "paperkg-build" "$bin" build --no-fts --out "$work/paperkg-out" "$corpus"
     measure "paperkg-build-fts" "$bin" build --out "$work/paperkg-out-fts" "$corpus"
     measure "paperkg-extract" "$bin" extract "$corpus"
+    # The lexicon's names only (no discovery): the same job as rg's scan, plus JSON parsing,
+    # word boundaries, case rules and the JSON output.
+    measure "paperkg-lexicon" "$bin" extract --lexicon-only "$corpus"
     if [ "$baseline" = 1 ] && [ "$round" -le "$baseline_runs" ]; then
         measure "python-baseline" python3 "$repo/bench/baseline.py" \
             --lexicon "$repo/data/lexicon.tsv" --out "$work/baseline-out" "$corpus"

@@ -151,6 +151,9 @@ pub struct BuildSummary {
     /// What was appended to an existing database; `None` for a normal build, and for
     /// [`BuildConfig::append`] when there was no database to append to.
     pub appended: Option<Appended>,
+    /// Whether the discovery rules ran after the lexicon (`false`: a lexicon-only build,
+    /// see [`Extractor::lexicon_only`]).
+    pub discovery: bool,
 }
 
 /// What `build --append` found and added.
@@ -358,6 +361,7 @@ pub fn build(
         inputs,
         records_read: counts.records,
         problems: previous.problems.saturating_add(counts.problems),
+        discovery: extractor.discovers(),
     };
     let finishing = Instant::now();
     let finished = writer.finish_with(&graph, &graph_rows, &info)?;
@@ -383,6 +387,7 @@ pub fn build(
     );
     summary.stages = stages;
     summary.appended = read.appended;
+    summary.discovery = extractor.discovers();
     Ok(summary)
 }
 
@@ -779,6 +784,7 @@ fn summarise(
         },
         stages: Stages::default(),
         appended: None,
+        discovery: true,
     }
 }
 

@@ -201,12 +201,56 @@ fn stats_reads_the_summary_back() {
     assert_eq!(stats["duplicates"], 52);
     assert_eq!(stats["mentions"], built["mentions"]);
     assert_eq!(stats["co_mention_edges"], built["co_mention_edges"]);
+    assert_eq!(stats["extraction"], "lexicon + discovery");
+    assert_eq!(built["extraction"], "lexicon + discovery");
     paperkg()
         .args(["stats", "--db"])
         .arg(dir.path().join("kg.sqlite"))
         .assert()
         .success()
         .stdout(predicate::str::contains("395"));
+}
+
+#[test]
+fn lexicon_only_build_links_fewer_entities_and_says_so() {
+    let full_dir = TempDir::new().unwrap();
+    let full = build_bundled(&full_dir);
+    let dir = TempDir::new().unwrap();
+    let out = paperkg()
+        .args(["build", "--json", "--lexicon-only", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let built = json_summary(&out.stdout);
+    assert_eq!(built["extraction"], "lexicon only");
+    assert_eq!(built["papers"], full["papers"]);
+    let mentions = |s: &serde_json::Value| s["mentions"].as_u64().unwrap();
+    assert!(mentions(&built) < mentions(&full), "{built} {full}");
+    let db = Connection::open(dir.path().join("kg.sqlite")).unwrap();
+    let recorded: String = db
+        .query_row("SELECT value FROM meta WHERE key = 'extraction'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(recorded, "lexicon only");
+    // Without discovery, the names a paper coins are mostly unknown to the lexicon.
+    let proposes = |db: &Connection| -> i64 {
+        db.query_row(
+            "SELECT COUNT(*) FROM paper_entities WHERE relation = 'proposes'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let full_db = Connection::open(full_dir.path().join("kg.sqlite")).unwrap();
+    assert!(proposes(&db) * 10 < proposes(&full_db));
+    paperkg()
+        .args(["stats", "--db"])
+        .arg(dir.path().join("kg.sqlite"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("extraction lexicon only"));
 }
 
 #[test]

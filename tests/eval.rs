@@ -125,3 +125,58 @@ fn extract_prints_one_gold_shaped_line_per_paper() {
     let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(all.as_array().unwrap().len(), 40);
 }
+
+/// The entities `extract` prints, per paper: (name, proposed).
+fn extracted(extra: &[&str]) -> Vec<Vec<(String, bool)>> {
+    let out = paperkg()
+        .arg("extract")
+        .args(extra)
+        .arg("data/samples")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut papers = Vec::new();
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let paper: serde_json::Value = serde_json::from_str(line).unwrap();
+        let mut entities = Vec::new();
+        for e in paper["entities"].as_array().unwrap() {
+            let name = e["name"].as_str().unwrap().to_string();
+            entities.push((name, e["proposed"].as_bool().unwrap()));
+        }
+        papers.push(entities);
+    }
+    papers
+}
+
+#[test]
+fn lexicon_only_finds_fewer_names_none_proposed_and_scores_lower_recall() {
+    let full = extracted(&[]);
+    let known = extracted(&["--lexicon-only"]);
+    assert_eq!(full.len(), known.len());
+    assert_eq!(full.len(), 395);
+    let count = |papers: &[Vec<(String, bool)>]| papers.iter().map(Vec::len).sum::<usize>();
+    assert!(
+        count(&known) < count(&full),
+        "{} {}",
+        count(&known),
+        count(&full)
+    );
+    assert!(known.iter().flatten().all(|(_, proposed)| !proposed));
+    assert!(full.iter().flatten().any(|(_, proposed)| *proposed));
+    let out = paperkg()
+        .args(["eval", "--json", "--lexicon-only"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lexicon_only: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let both = eval_json("data/eval/dev_gold.json", "data/eval/dev_papers.jsonl");
+    let recall = |s: &serde_json::Value| s["untyped"]["recall"].as_f64().unwrap();
+    assert!(
+        recall(&lexicon_only) < recall(&both),
+        "{lexicon_only} {both}"
+    );
+}

@@ -39,12 +39,16 @@ pub struct EvalArgs {
     /// Extra lexicon file, matched before the built-in one. May be repeated.
     #[arg(long, value_name = "FILE")]
     pub lexicon: Vec<PathBuf>,
+    /// Score the lexicon's names alone, without the discovery rules (as `extract
+    /// --lexicon-only` finds them).
+    #[arg(long)]
+    pub lexicon_only: bool,
 }
 
 /// Runs `paperkg eval`.
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let gold = eval::load_gold(&args.gold)?;
-    let extractor = extractor(&args.lexicon)?;
+    let extractor = extractor(&args.lexicon, args.lexicon_only)?;
     let mut predicted: HashMap<String, Vec<AnnotatedEntity>> = HashMap::new();
     for item in Records::new(&args.inputs, IngestOptions::default()) {
         let record = match item {

@@ -46,6 +46,9 @@ fn write_stats(out: &mut impl Write, db: &std::path::Path, s: &DbStats) -> std::
         s.tool_version,
         s.inputs.join(", ")
     )?;
+    if !s.extraction.is_empty() {
+        writeln!(out, "  extraction {}", s.extraction)?;
+    }
     writeln!(
         out,
         "  papers     {} ({} records, {} duplicate record(s) merged)",

@@ -46,6 +46,12 @@ use crate::ingest::{Provenance, Record};
 /// and `evidence`, and drops the indexes on mentions and evidence by entity and by paper.
 pub const SCHEMA_VERSION: i32 = 5;
 
+/// `meta.extraction` of a build that ran the discovery rules after the lexicon.
+pub const EXTRACTION_FULL: &str = "lexicon + discovery";
+
+/// `meta.extraction` of a lexicon-only build.
+pub const EXTRACTION_LEXICON_ONLY: &str = "lexicon only";
+
 /// The value of the `format` key in the `meta` table of every paperkg database.
 const FORMAT: &str = "paperkg";
 
@@ -87,7 +93,7 @@ const FORMAT: &str = "paperkg";
 ///   evidence are reached through `paper_entities`, which is indexed by entity.
 /// * `meta`: key/value facts about the build (`format`, `schema_version`, `tool_version`,
 ///   `inputs` as a JSON array, `records_read`, `problems`, `papers`, `entities`,
-///   `full_text`). No timing or other fact that differs between two builds of the same
+///   `full_text`, `extraction`: `lexicon + discovery` or `lexicon only`). No timing or other fact that differs between two builds of the same
 ///   input is stored, so rebuilding gives the same bytes.
 /// * `papers_fts`: an FTS5 full-text index over `papers.title` and `papers.abstract`
 ///   (external content: the text lives in `papers`; `rowid` is `papers.id`).
@@ -329,6 +335,9 @@ pub struct BuildInfo {
     pub records_read: usize,
     /// Problems reported while reading (records skipped or damaged).
     pub problems: usize,
+    /// Whether the discovery rules ran after the lexicon; `false` for a lexicon-only build
+    /// (`meta.extraction` = `lexicon only`).
+    pub discovery: bool,
 }
 
 /// A database written by [`SqliteWriter::finish`].
@@ -740,7 +749,12 @@ impl SqliteWriter {
         } else {
             "skipped"
         };
-        let rows: [(&str, String); 9] = [
+        let extraction = if info.discovery {
+            EXTRACTION_FULL
+        } else {
+            EXTRACTION_LEXICON_ONLY
+        };
+        let rows: [(&str, String); 10] = [
             ("format", FORMAT.to_string()),
             ("schema_version", SCHEMA_VERSION.to_string()),
             ("tool_version", info.tool_version.clone()),
@@ -750,6 +764,7 @@ impl SqliteWriter {
             ("papers", graph.paper_count().to_string()),
             ("entities", graph.entity_count().to_string()),
             ("full_text", full_text.to_string()),
+            ("extraction", extraction.to_string()),
         ];
         let mut ins = self
             .conn
@@ -1098,6 +1113,9 @@ pub struct DbStats {
     pub inputs: Vec<String>,
     /// The paperkg version that built the database.
     pub tool_version: String,
+    /// How entities were found: `lexicon + discovery` or `lexicon only` (`meta.extraction`;
+    /// empty for a database built before paperkg recorded it).
+    pub extraction: String,
 }
 
 /// Reads summary figures back from a database, opened read-only.
@@ -1165,6 +1183,7 @@ pub fn read_stats(path: &Path) -> Result<DbStats, ExportError> {
         problems: usize::try_from(number("problems")?).unwrap_or(usize::MAX),
         inputs,
         tool_version: meta("tool_version")?,
+        extraction: meta("extraction")?,
     })
 }
 
@@ -1282,6 +1301,7 @@ mod tests {
             inputs: vec!["data/a.txt".into(), "data/b.jsonl.gz".into()],
             records_read: 4,
             problems: 1,
+            discovery: true,
         }
     }
 
@@ -1575,6 +1595,7 @@ mod tests {
         assert_eq!(s.problems, 1);
         assert_eq!(s.inputs, info().inputs);
         assert_eq!(s.tool_version, "0.1.0-test");
+        assert_eq!(s.extraction, EXTRACTION_FULL);
         let json = serde_json::to_value(&s).unwrap();
         assert_eq!(json["entities_by_type"][0], serde_json::json!(["model", 2]));
     }

@@ -40,6 +40,9 @@ pub struct Extractor {
     patterns: Option<Patterns>,
     /// What each pattern id stands for.
     pattern_info: Vec<PatternInfo>,
+    /// Run the discovery rules after the lexicon (the default); without them only the
+    /// lexicon's names are found.
+    discovery: bool,
 }
 
 /// A compiled pattern's target and case rule.
@@ -94,7 +97,22 @@ impl Extractor {
             targets,
             patterns,
             pattern_info,
+            discovery: true,
         }
+    }
+
+    /// The same extractor without the discovery rules: [`Extractor::extract`] then finds
+    /// only the lexicon's names (like [`Extractor::known`]), several times faster, and marks
+    /// none `proposed`.
+    pub fn lexicon_only(mut self) -> Extractor {
+        self.discovery = false;
+        self
+    }
+
+    /// Whether [`Extractor::extract`] runs the discovery rules (see
+    /// [`Extractor::lexicon_only`]).
+    pub fn discovers(&self) -> bool {
+        self.discovery
     }
 
     /// Calls `each` with every lexicon match in `text` (overlapping ones included) that
@@ -143,6 +161,10 @@ impl Extractor {
             &mut scratch.candidates,
             &mut out,
         );
+        if !self.discovery {
+            // Each field's matches come in order, the title's first.
+            return out;
+        }
         let inside = |name: &str| self.kind_inside(name);
         let mut found = super::discover::discover(
             &mut scratch.discovery,
@@ -720,6 +742,31 @@ LoRA\tmethod\tLow-Rank Adaptation\t\t\n";
                 );
             }
         }
+    }
+
+    #[test]
+    fn lexicon_only_finds_the_known_names_and_nothing_else() {
+        let full = Extractor::new(&Lexicon::builtin());
+        let lexicon_only = full.clone().lexicon_only();
+        assert!(full.discovers() && !lexicon_only.discovers());
+        let (title, abstract_text) = (
+            "HLLM: A Model",
+            "We propose a Hierarchical Large Language Model (HLLM). HLLM beats GPT-4 on MMLU.",
+        );
+        let surfaces = |mentions: Vec<Mention>| -> Vec<String> {
+            mentions.into_iter().map(|m| m.surface).collect()
+        };
+        let found = surfaces(full.extract(title, abstract_text));
+        assert!(found.contains(&"HLLM".to_string()), "{found:?}");
+        let known = lexicon_only.extract(title, abstract_text);
+        assert!(known.iter().all(|m| !m.proposed));
+        assert_eq!(known, full.known(title, abstract_text));
+        assert_eq!(surfaces(known), vec!["GPT-4", "MMLU"]);
+        let mut scratch = Scratch::new();
+        assert_eq!(
+            lexicon_only.extract_with(&mut scratch, title, abstract_text),
+            full.known(title, abstract_text)
+        );
     }
 
     #[test]
