@@ -7,7 +7,7 @@
 /// `0x01` in every byte.
 const ONES: u64 = 0x0101_0101_0101_0101;
 /// `0x80` in every byte: where the tests below leave their answers.
-const HIGH: u64 = 0x8080_8080_8080_8080;
+pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// The high bit of every byte of `w` that is ASCII and within `first..=last`
 /// (`last` at most `0x7f`).

@@ -8,7 +8,7 @@
 
 use std::io::{self, BufRead};
 
-use crate::swar::{bytes_before, within};
+use crate::swar::{bytes_before, within, HIGH};
 
 /// One line as read: its 1-based number and its bytes without the line ending.
 #[derive(Debug)]
@@ -122,7 +122,7 @@ impl<R: BufRead> LineReader<R> {
 /// Control characters carry no text; kept, they would reach terminals (escape sequences)
 /// and export formats that cannot hold them (XML 1.0 has no NUL).
 ///
-/// Scans ASCII eight bytes at a time where they are plain words (see [`plain_prefix`]) and
+/// Scans ASCII eight bytes at a time where they are plain words (see [`not_plain`]) and
 /// byte by byte elsewhere (every ASCII byte up to the space, and DEL, separates), decodes
 /// only the other characters, and copies each run of words already separated by single
 /// spaces at once.
@@ -146,14 +146,17 @@ pub(crate) fn collapse_whitespace(s: &str) -> String {
         let start = i;
         while i < bytes.len() {
             // Here the byte before `i` is part of a word, so a leading space is single.
-            while let Some(chunk) = bytes.get(i..i + 8) {
+            // The next position does not wait for this chunk's test: the loop goes on by
+            // eight bytes, and only the exit (a predicted branch) looks at the result.
+            while let Some(chunk) = bytes.get(i..i + 9) {
                 let mut word = [0u8; 8];
-                word.copy_from_slice(chunk);
-                let plain = plain_prefix(u64::from_le_bytes(word));
-                i += plain;
-                if plain < 8 {
+                word.copy_from_slice(&chunk[..8]);
+                let changes = not_plain(u64::from_le_bytes(word), chunk[8]);
+                if changes != 0 {
+                    i += bytes_before(changes);
                     break;
                 }
+                i += 8;
             }
             let Some(&b) = bytes.get(i) else {
                 break;
@@ -183,14 +186,16 @@ pub(crate) fn collapse_whitespace(s: &str) -> String {
     }
 }
 
-/// How many of eight bytes (little-endian), from the first, stay as they are: printable
-/// ASCII, and spaces followed by printable ASCII (a space last is left to the caller, who
-/// sees the byte after it). Valid when the byte before them is part of a word.
-fn plain_prefix(w: u64) -> usize {
+/// Marks (the high bit of a byte) the bytes among eight (little-endian) that do not stay
+/// as they are: all but printable ASCII and spaces followed by printable ASCII (the eighth
+/// byte's follower is `next`, the byte after them). `0` when all eight stay. Valid when the
+/// byte before them is part of a word.
+fn not_plain(w: u64, next: u8) -> u64 {
     let printable = within(w, 0x21, 0x7e);
     let spaces = within(w, b' ', b' ');
-    let stays = printable | (spaces & (printable >> 8));
-    bytes_before(!stays)
+    let followed = (printable >> 8) | u64::from(is_printable_ascii(next)) << 63;
+    let stays = printable | (spaces & followed);
+    !stays & HIGH
 }
 
 /// An ASCII byte that is neither whitespace nor a control character.
@@ -300,36 +305,39 @@ mod tests {
     }
 
     /// The eight-byte test against its definition: every byte at every position of a
-    /// plain word, with and without spaces at every other pair of positions.
+    /// plain word, with and without spaces at every other pair of positions, followed by a
+    /// letter, a space or a newline.
     #[test]
-    fn plain_prefix_is_exact() {
+    fn not_plain_is_exact() {
         let printable = |b: u8| (0x21..0x7f).contains(&b);
-        let plain = |bytes: &[u8; 8]| {
+        let plain = |bytes: &[u8; 9]| {
             (0..8)
-                .find(|&i| {
-                    let next = bytes.get(i + 1).copied().is_some_and(printable);
-                    !(printable(bytes[i]) || (bytes[i] == b' ' && next))
-                })
+                .find(|&i| !(printable(bytes[i]) || (bytes[i] == b' ' && printable(bytes[i + 1]))))
                 .unwrap_or(8)
         };
-        let mut checked = 0;
+        let mut checked = [0; 2];
         for spaces in [None, Some((1, 2)), Some((2, 5)), Some((6, 7)), Some((0, 7))] {
-            let mut base = *b"abcdefgh";
-            if let Some((a, b)) = spaces {
-                base[a] = b' ';
-                base[b] = b' ';
-            }
-            for at in 0..8 {
-                for b in 0..=255u8 {
-                    let mut bytes = base;
-                    bytes[at] = b;
-                    let found = plain_prefix(u64::from_le_bytes(bytes));
-                    assert_eq!(found, plain(&bytes), "{bytes:?}");
-                    checked += usize::from(found < 8);
+            for next in [b'i', b' ', b'\n'] {
+                let mut base = *b"abcdefgh?";
+                base[8] = next;
+                if let Some((a, b)) = spaces {
+                    base[a] = b' ';
+                    base[b] = b' ';
+                }
+                for at in 0..9 {
+                    for b in 0..=255u8 {
+                        let mut bytes = base;
+                        bytes[at] = b;
+                        let mut word = [0u8; 8];
+                        word.copy_from_slice(&bytes[..8]);
+                        let found = bytes_before(not_plain(u64::from_le_bytes(word), bytes[8]));
+                        assert_eq!(found, plain(&bytes), "{bytes:?}");
+                        checked[usize::from(found < 8)] += 1;
+                    }
                 }
             }
         }
-        assert!(checked > 1000, "{checked}");
+        assert!(checked[0] > 1000 && checked[1] > 1000, "{checked:?}");
     }
 
     #[test]
