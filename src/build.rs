@@ -152,7 +152,7 @@ pub struct BuildSummary {
     /// [`BuildConfig::append`] when there was no database to append to.
     pub appended: Option<Appended>,
     /// Whether the discovery rules ran after the lexicon (`false`: a lexicon-only build,
-    /// see [`Extractor::lexicon_only`]).
+    /// see [`Extractor::with_discovery`]).
     pub discovery: bool,
 }
 

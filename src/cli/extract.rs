@@ -55,12 +55,7 @@ pub fn extractor(user_lexicons: &[PathBuf], lexicon_only: bool) -> anyhow::Resul
     for path in user_lexicons.iter().rev() {
         lexicon.prepend(Lexicon::load(path)?);
     }
-    let extractor = Extractor::new(&lexicon);
-    Ok(if lexicon_only {
-        extractor.lexicon_only()
-    } else {
-        extractor
-    })
+    Ok(Extractor::with_discovery(&lexicon, !lexicon_only))
 }
 
 /// The id a paper is printed under: its own id, else its identity key.

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::acronym::{self, Definition};
-use super::field::{FieldBuf, NamelikeMemo, Text};
+use super::field::{FieldBuf, NamelikeMemo, Text, WordAt};
 use super::keys::{key_of, Keys};
 use super::matcher::is_bounded;
 use super::namelike::{is_adjective, is_glue};
@@ -180,7 +180,8 @@ const DETERMINERS: &[&str] = &[
 /// List cues after a head noun: "datasets such as X, Y and Z".
 const LIST_CUES: &[&str] = &["including", "like", "namely", "e", "g", "i"];
 
-/// Finds the names the lexicon did not, in a paper's title and abstract.
+/// Finds the names the lexicon did not, in a paper's title and abstract, each given with
+/// the head nouns and verbs the lexicon's automaton found in it ([`WordAt`]).
 ///
 /// `known` are the lexicon's mentions; their spans are left alone, and a definition whose
 /// short form the lexicon knows adds its long form as a mention of that entity.
@@ -192,8 +193,7 @@ const LIST_CUES: &[&str] = &["including", "like", "namely", "e", "g", "i"];
 /// O(n·k) for n tokens and k names found (k is small: a handful per paper).
 pub fn discover(
     ws: &mut Workspace,
-    title: &str,
-    abstract_text: &str,
+    [(title, title_words), (abstract_text, abstract_words)]: [(&str, &[WordAt]); 2],
     known: &mut [Mention],
     known_inside: &dyn Fn(&str) -> Option<EntityType>,
 ) -> Vec<Mention> {
@@ -208,8 +208,14 @@ pub fn discover(
         namelike,
     } = ws;
     let fields = [
-        title_buf.prepare(Field::Title, title, known, namelike),
-        abstract_buf.prepare(Field::Abstract, abstract_text, known, namelike),
+        title_buf.prepare(Field::Title, title, known, title_words, namelike),
+        abstract_buf.prepare(
+            Field::Abstract,
+            abstract_text,
+            known,
+            abstract_words,
+            namelike,
+        ),
     ];
     found.clear();
     generic.clear();
@@ -870,14 +876,15 @@ fn known_at(f: &Text<'_>, at: usize, starting: bool) -> Option<EntityType> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::field::words_of;
     use super::*;
 
     fn found(title: &str, abstract_text: &str) -> Vec<(String, EntityType, bool)> {
         let mut known = Vec::new();
+        let (title_words, abstract_words) = (words_of(title), words_of(abstract_text));
         let mut out: Vec<(String, EntityType, bool)> = discover(
             &mut Workspace::default(),
-            title,
-            abstract_text,
+            [(title, &title_words), (abstract_text, &abstract_words)],
             &mut known,
             &|_| None,
         )
@@ -953,7 +960,9 @@ mod tests {
         let mut known = Vec::new();
         let text =
             "we propose a novel Hierarchical Large Language Model (HLLM) architecture. HLLM wins.";
-        let got = discover(&mut Workspace::default(), "", text, &mut known, &|_| None);
+        let words = words_of(text);
+        let fields = [("", &[][..]), (text, &words[..])];
+        let got = discover(&mut Workspace::default(), fields, &mut known, &|_| None);
         let mut surfaces: Vec<&str> = got.iter().map(|m| m.surface.as_str()).collect();
         surfaces.sort();
         assert_eq!(

@@ -4,7 +4,9 @@
 //!
 //! The buffers live in a [`FieldBuf`] that is reused from paper to paper, so preparing a
 //! field allocates nothing once the buffers have grown. Most tokens are lowercase words; one
-//! look at their bytes settles them without any string work.
+//! look at their bytes settles them without any string work. Head nouns and verbs are not
+//! looked up word by word: the lexicon's automaton finds them in the same pass as the
+//! names ([`WordAt`]), and a token is one when such a word spans it exactly.
 //!
 //! This module classifies tokens and answers questions about their positions; it applies no
 //! discovery rule.
@@ -15,7 +17,7 @@ use super::namelike::is_namelike;
 use super::shape::{
     tokenize_with, ByteClasses, Token, DIGIT, HYPHEN, LOWER, NON_ASCII, UNDERSCORE, UPPER,
 };
-use super::typing::{head_type_lower, is_intro_verb_lower, lower_ascii};
+use super::typing::WordFacts;
 use super::{EntityType, Field, Mention};
 
 /// What a token is, decided once when the field is prepared.
@@ -31,6 +33,18 @@ pub struct Facts {
     pub covered: bool,
 }
 
+/// A head noun or verb found in a field by the lexicon's automaton (which matches in any
+/// ASCII case, inside longer words too): its byte span and what it says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WordAt {
+    /// First byte.
+    pub start: usize,
+    /// Byte after the last.
+    pub end: usize,
+    /// What the word says.
+    pub facts: WordFacts,
+}
+
 /// The buffers of one field, reused from paper to paper.
 #[derive(Clone, Debug, Default)]
 pub struct FieldBuf {
@@ -43,15 +57,18 @@ pub struct FieldBuf {
 }
 
 impl FieldBuf {
-    /// Tokenizes `text`, records the lexicon's matches in `field` and classifies every token.
+    /// Tokenizes `text`, records the lexicon's matches in `field` and classifies every token;
+    /// `words` are the head nouns and verbs found in `text`, by end: a token they span
+    /// exactly is one, when written in lowercase, capitalised or in capitals ([`facts`]).
     ///
     /// # Complexity
-    /// O(n + k log t) for n bytes, t tokens and k lexicon matches.
+    /// O(n + w + k log t) for n bytes, t tokens, w words and k lexicon matches.
     pub fn prepare<'a>(
         &'a mut self,
         field: Field,
         text: &'a str,
         known: &[Mention],
+        words: &[WordAt],
         memo: &mut NamelikeMemo,
     ) -> Text<'a> {
         self.covered.clear();
@@ -78,9 +95,22 @@ impl FieldBuf {
         self.tokens.reserve(text.len() / 6);
         self.facts.reserve(text.len() / 6);
         let (tokens, all_facts) = (&mut self.tokens, &mut self.facts);
+        // The first word not ending before the current token.
+        let mut next_word = 0;
         tokenize_with(text, |t, classes| {
+            let (mut f, may_be_word) = facts(&text[t.start..t.end], classes, memo);
+            while words.get(next_word).is_some_and(|w| w.end < t.end) {
+                next_word += 1;
+            }
+            if may_be_word {
+                let ending_here = words[next_word..].iter().take_while(|w| w.end == t.end);
+                if let Some(w) = ending_here.into_iter().find(|w| w.start == t.start) {
+                    f.head = w.facts.head;
+                    f.verb = w.facts.verb;
+                }
+            }
             tokens.push(t);
-            all_facts.push(facts(&text[t.start..t.end], classes, memo));
+            all_facts.push(f);
         });
         // Tokens are sorted and disjoint: the ones a match overlaps are a run found by
         // binary search.
@@ -271,31 +301,20 @@ impl NamelikeMemo {
     }
 }
 
-/// Classifies one token (all but [`Facts::covered`]) from its text and [`ByteClasses`].
-fn facts(word: &str, classes: ByteClasses, memo: &mut NamelikeMemo) -> Facts {
+/// Classifies one token from its text and [`ByteClasses`]: whether it looks like a name
+/// ([`Facts::namelike`]; the other facts are left unset), and whether it may be a head noun
+/// or a verb: a plain word of 2 to 13 letters, capitalised at most at the start, or an
+/// acronym in capitals (`LLMs`). Which of those it is, the lexicon's automaton has found.
+fn facts(word: &str, classes: ByteClasses, memo: &mut NamelikeMemo) -> (Facts, bool) {
     let ByteClasses { first, rest } = classes;
     let all = first | rest;
     let b = word.as_bytes();
-    // Head nouns and verbs are plain words of 2 to 13 letters, capitalised at most at the
-    // start, or acronyms in capitals (`LLMs`): anything else needs no lookup.
-    let plain = (2..=13).contains(&b.len())
+    let may_be_word = (2..=13).contains(&b.len())
         && (rest & !(LOWER | HYPHEN) == 0
             || match b.split_last() {
                 Some((b's', stem)) => stem.iter().all(u8::is_ascii_uppercase),
                 _ => all == UPPER,
             });
-    let (head, verb) = if !plain {
-        (None, false)
-    } else if all & UPPER == 0 {
-        // Already in lowercase.
-        (head_type_lower(b), is_intro_verb_lower(b))
-    } else {
-        let mut buf = [0u8; 24];
-        match lower_ascii(word, &mut buf) {
-            Some(lower) => (head_type_lower(lower), is_intro_verb_lower(lower)),
-            None => (None, false),
-        }
-    };
     // A name needs a capital, and a capital, digit, hyphen or underscore after the first
     // character: most words are settled here without looking further.
     let namelike = if all & NON_ASCII != 0 {
@@ -305,12 +324,37 @@ fn facts(word: &str, classes: ByteClasses, memo: &mut NamelikeMemo) -> Facts {
     } else {
         memo.is_namelike(word)
     };
-    Facts {
-        head,
-        verb,
+    let facts = Facts {
+        head: None,
+        verb: false,
         namelike,
         covered: false,
-    }
+    };
+    (facts, may_be_word)
+}
+
+/// The head nouns and verbs of `text` found word by word ([`super::typing::head_type`],
+/// [`super::typing::is_intro_verb`] of each token), by end: what the lexicon's automaton
+/// finds, without the matches inside longer words.
+#[cfg(test)]
+pub(super) fn words_of(text: &str) -> Vec<WordAt> {
+    use super::typing::{head_type, is_intro_verb};
+    let mut words = Vec::new();
+    tokenize_with(text, |t, _| {
+        let w = &text[t.start..t.end];
+        let facts = WordFacts {
+            head: head_type(w),
+            verb: is_intro_verb(w),
+        };
+        if facts != WordFacts::default() {
+            words.push(WordAt {
+                start: t.start,
+                end: t.end,
+                facts,
+            });
+        }
+    });
+    words
 }
 
 #[cfg(test)]
@@ -376,15 +420,56 @@ mod tests {
                         || stem.iter().all(u8::is_ascii_uppercase))
             };
             let want = Facts {
-                head: if plain { head_type(w) } else { None },
-                verb: plain && is_intro_verb(w),
+                head: None,
+                verb: false,
                 namelike: is_namelike(w),
                 covered: false,
             };
-            assert_eq!(facts(w, ByteClasses::of(w), &mut memo), want, "{w}");
+            assert_eq!(
+                facts(w, ByteClasses::of(w), &mut memo),
+                (want, plain),
+                "{w}"
+            );
             // Remembered, the same answer.
-            assert_eq!(facts(w, ByteClasses::of(w), &mut memo), want, "{w}");
+            assert_eq!(
+                facts(w, ByteClasses::of(w), &mut memo),
+                (want, plain),
+                "{w}"
+            );
+            // As a field of its own, with its head noun or verb found word by word.
+            let mut buf = FieldBuf::default();
+            let f = buf.prepare(Field::Abstract, w, &[], &words_of(w), &mut memo);
+            assert_eq!(f.tokens.len(), 1, "{w}");
+            assert_eq!(f.head(0), head_type(w).filter(|_| plain), "{w}");
+            assert_eq!(f.is_verb(0), plain && is_intro_verb(w), "{w}");
         }
+    }
+
+    /// A word found inside a longer token, or spanning two, is not that token's.
+    #[test]
+    fn only_words_spanning_a_whole_token_count() {
+        let text = "remodeling data-sets, LLM s and Models";
+        let at = |start: usize, word: &str, head| WordAt {
+            start,
+            end: start + word.len(),
+            facts: WordFacts { head, verb: false },
+        };
+        let model = Some(EntityType::Model);
+        let dataset = Some(EntityType::Dataset);
+        // By end, as the automaton reports them.
+        let words = [
+            at(2, "model", model),
+            at(11, "data", dataset),
+            at(16, "sets", None),
+            at(22, "llm", model),
+            at(22, "llm s", model),
+            at(32, "models", model),
+        ];
+        let mut buf = FieldBuf::default();
+        let mut memo = NamelikeMemo::default();
+        let f = buf.prepare(Field::Abstract, text, &[], &words, &mut memo);
+        let heads: Vec<Option<EntityType>> = (0..f.tokens.len()).map(|i| f.head(i)).collect();
+        assert_eq!(heads, vec![None, None, model, None, None, model]);
     }
 
     #[test]
@@ -406,12 +491,13 @@ mod tests {
             Field::Abstract,
             "We query GPT-4 and LRPE.",
             &known,
+            &[],
             &mut memo,
         );
         let covered: Vec<bool> = (0..f.tokens.len()).map(|i| f.is_token_covered(i)).collect();
         assert_eq!(covered, vec![false, false, true, false, false]);
         assert!(f.is_namelike(4) && !f.is_namelike(1));
-        let f = buf.prepare(Field::Title, "", &known, &mut memo);
+        let f = buf.prepare(Field::Title, "", &known, &[], &mut memo);
         assert!(f.tokens.is_empty() && f.covered.is_empty());
     }
 }

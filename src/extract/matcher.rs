@@ -10,6 +10,10 @@
 //! boundaries before choosing the longest keeps `ImageNet` in "ImageNet classification",
 //! where `ImageNet C` fails.)
 //!
+//! The same automaton also holds the head nouns and verbs the discovery rules look for
+//! (`dataset`, `framework`, `propose`; [`super::typing::cue_words`]), so that one pass finds
+//! them too, in any case and inside longer words; the rules keep those that are whole words.
+//!
 //! This module finds only names the lexicon knows; it does not discover new ones.
 
 use std::collections::HashMap;
@@ -20,7 +24,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::automaton::Patterns;
+use super::field::WordAt;
 use super::lexicon::{CaseRule, Lexicon};
+use super::typing::{cue_words, WordFacts};
 use super::{EntityType, Field, Mention, Scratch};
 
 /// What a compiled pattern stands for.
@@ -45,13 +51,20 @@ pub struct Extractor {
     discovery: bool,
 }
 
-/// A compiled pattern's target and case rule.
+/// What a compiled pattern stands for.
 #[derive(Clone, Debug)]
-struct PatternInfo {
-    target: usize,
-    /// The pattern as written when it must match in that case, `None` when any ASCII case
-    /// matches.
-    exact: Option<Box<str>>,
+enum PatternInfo {
+    /// A surface form of a lexicon entry.
+    Name {
+        /// The entry.
+        target: usize,
+        /// The pattern as written when it must match in that case, `None` when any ASCII
+        /// case matches.
+        exact: Option<Box<str>>,
+    },
+    /// A head noun or a verb that introduces a name, for the discovery rules (any ASCII
+    /// case; inside longer words too, which the rules ignore).
+    Word(WordFacts),
 }
 
 /// A candidate match before overlap resolution: byte range and target index.
@@ -70,6 +83,14 @@ impl Extractor {
     /// # Complexity
     /// Linear in the total length of all surface forms and their variants.
     pub fn new(lexicon: &Lexicon) -> Extractor {
+        Extractor::with_discovery(lexicon, true)
+    }
+
+    /// [`Extractor::new`], or without `discovery` an extractor that finds only the lexicon's
+    /// names: [`Extractor::extract`] then gives what [`Extractor::known`] gives, several
+    /// times faster, and marks none `proposed` (its automaton also leaves out the words the
+    /// discovery rules look for).
+    pub fn with_discovery(lexicon: &Lexicon, discovery: bool) -> Extractor {
         let mut targets = Vec::with_capacity(lexicon.len());
         // Pattern text -> target; the first entry to claim a pattern keeps it.
         let mut exact: HashMap<String, usize> = HashMap::new();
@@ -92,44 +113,42 @@ impl Extractor {
                 }
             }
         }
-        let (patterns, pattern_info) = compile(exact, folded);
+        let words = if discovery { cue_words() } else { Vec::new() };
+        let (patterns, pattern_info) = compile(exact, folded, &words);
         Extractor {
             targets,
             patterns,
             pattern_info,
-            discovery: true,
+            discovery,
         }
     }
 
-    /// The same extractor without the discovery rules: [`Extractor::extract`] then finds
-    /// only the lexicon's names (like [`Extractor::known`]), several times faster, and marks
-    /// none `proposed`.
-    pub fn lexicon_only(mut self) -> Extractor {
-        self.discovery = false;
-        self
-    }
-
     /// Whether [`Extractor::extract`] runs the discovery rules (see
-    /// [`Extractor::lexicon_only`]).
+    /// [`Extractor::with_discovery`]).
     pub fn discovers(&self) -> bool {
         self.discovery
     }
 
     /// Calls `each` with every lexicon match in `text` (overlapping ones included) that
-    /// passes its case rule: byte range, target, and whether it matched in any case.
-    fn for_each_match(&self, text: &str, mut each: impl FnMut(Range<usize>, usize, bool)) {
+    /// passes its case rule: byte range, target, and whether it matched in any case; and,
+    /// in the same pass, `word` with every head noun and verb of [`cue_words`], by end.
+    fn for_each_match(
+        &self,
+        text: &str,
+        mut each: impl FnMut(Range<usize>, usize, bool),
+        mut word: impl FnMut(Range<usize>, WordFacts),
+    ) {
         let Some(patterns) = &self.patterns else {
             return;
         };
-        patterns.for_each_match(text, |m, pattern| {
-            let Some(info) = self.pattern_info.get(pattern) else {
-                return;
-            };
-            match &info.exact {
+        patterns.for_each_match(text, |m, pattern| match self.pattern_info.get(pattern) {
+            Some(PatternInfo::Name { target, exact }) => match exact {
                 Some(exact) if text.as_bytes().get(m.clone()) != Some(exact.as_bytes()) => {}
-                Some(_) => each(m, info.target, false),
-                None => each(m, info.target, true),
-            }
+                Some(_) => each(m, *target, false),
+                None => each(m, *target, true),
+            },
+            Some(PatternInfo::Word(facts)) => word(m, *facts),
+            None => {}
         });
     }
 
@@ -154,11 +173,17 @@ impl Extractor {
         abstract_text: &str,
     ) -> Vec<Mention> {
         let mut out = Vec::new();
-        self.extract_field(title, Field::Title, &mut scratch.candidates, &mut out);
+        let Scratch {
+            candidates,
+            words: [title_words, abstract_words],
+            discovery,
+        } = scratch;
+        self.extract_field(title, Field::Title, candidates, title_words, &mut out);
         self.extract_field(
             abstract_text,
             Field::Abstract,
-            &mut scratch.candidates,
+            candidates,
+            abstract_words,
             &mut out,
         );
         if !self.discovery {
@@ -167,9 +192,11 @@ impl Extractor {
         }
         let inside = |name: &str| self.kind_inside(name);
         let mut found = super::discover::discover(
-            &mut scratch.discovery,
-            title,
-            abstract_text,
+            discovery,
+            [
+                (title, title_words.as_slice()),
+                (abstract_text, abstract_words.as_slice()),
+            ],
             &mut out,
             &inside,
         );
@@ -210,13 +237,17 @@ impl Extractor {
         // The longest; of equally long ones, a case-sensitive pattern's first, then a
         // case-insensitive one's first.
         let mut best: Option<(usize, bool, EntityType)> = None;
-        self.for_each_match(name, |m, target, folded| {
-            let len = m.len();
-            let better = best.is_none_or(|(l, f, _)| len > l || len == l && f && !folded);
-            if len >= 3 && len < name.len() && better {
-                best = Some((len, folded, self.targets[target].kind));
-            }
-        });
+        self.for_each_match(
+            name,
+            |m, target, folded| {
+                let len = m.len();
+                let better = best.is_none_or(|(l, f, _)| len > l || len == l && f && !folded);
+                if len >= 3 && len < name.len() && better {
+                    best = Some((len, folded, self.targets[target].kind));
+                }
+            },
+            |_, _| {},
+        );
         best.map(|(_, _, kind)| kind)
     }
 
@@ -224,33 +255,53 @@ impl Extractor {
     pub fn known(&self, title: &str, abstract_text: &str) -> Vec<Mention> {
         let mut candidates = Vec::new();
         let mut out = Vec::new();
-        self.extract_field(title, Field::Title, &mut candidates, &mut out);
-        self.extract_field(abstract_text, Field::Abstract, &mut candidates, &mut out);
+        let mut words = Vec::new();
+        self.extract_field(title, Field::Title, &mut candidates, &mut words, &mut out);
+        self.extract_field(
+            abstract_text,
+            Field::Abstract,
+            &mut candidates,
+            &mut words,
+            &mut out,
+        );
         out
     }
 
-    /// The lexicon's matches in one field, appended to `out`; `candidates` is a buffer.
+    /// The lexicon's matches in one field, appended to `out`, and the field's head nouns
+    /// and verbs, by end, in `words` (cleared first); `candidates` is a buffer.
     fn extract_field(
         &self,
         text: &str,
         field: Field,
         candidates: &mut Vec<Candidate>,
+        words: &mut Vec<WordAt>,
         out: &mut Vec<Mention>,
     ) {
         candidates.clear();
-        self.for_each_match(text, |m, target, folded| {
-            // `BERT_LARGE`: a LaTeX-style subscript variant glues on with `_`.
-            let subscript = text[m.end..].starts_with('_')
-                && variant_suffix(self.targets[target].kind, &text[m.end..]).is_some();
-            if is_bounded(text, m.start, m.end) || subscript && starts_word(text, m.start) {
-                candidates.push(Candidate {
+        words.clear();
+        self.for_each_match(
+            text,
+            |m, target, folded| {
+                // `BERT_LARGE`: a LaTeX-style subscript variant glues on with `_`.
+                let subscript = text[m.end..].starts_with('_')
+                    && variant_suffix(self.targets[target].kind, &text[m.end..]).is_some();
+                if is_bounded(text, m.start, m.end) || subscript && starts_word(text, m.start) {
+                    candidates.push(Candidate {
+                        start: m.start,
+                        end: m.end,
+                        folded,
+                        target,
+                    });
+                }
+            },
+            |m, facts| {
+                words.push(WordAt {
                     start: m.start,
                     end: m.end,
-                    folded,
-                    target,
-                });
-            }
-        });
+                    facts,
+                })
+            },
+        );
         // Longest first at each start (a case-sensitive pattern before a case-insensitive
         // one of the same span), then keep what does not overlap an accepted match.
         candidates.sort_by(|a, b| {
@@ -350,26 +401,34 @@ fn variant_suffix(kind: EntityType, rest: &str) -> Option<&str> {
 fn compile(
     exact: HashMap<String, usize>,
     folded: HashMap<String, usize>,
+    words: &[(&str, WordFacts)],
 ) -> (Option<Patterns>, Vec<PatternInfo>) {
     let mut exact: Vec<(String, usize)> = exact.into_iter().collect();
     exact.sort();
     let mut folded: Vec<(String, usize)> = folded.into_iter().collect();
     folded.sort();
-    let mut texts = Vec::with_capacity(exact.len() + folded.len());
-    let mut info = Vec::with_capacity(exact.len() + folded.len());
+    let total = exact.len() + folded.len() + words.len();
+    let mut texts = Vec::with_capacity(total);
+    let mut info = Vec::with_capacity(total);
     for (text, target) in exact {
-        info.push(PatternInfo {
+        info.push(PatternInfo::Name {
             target,
             exact: Some(text.as_str().into()),
         });
         texts.push(text);
     }
     for (text, target) in folded {
-        info.push(PatternInfo {
+        info.push(PatternInfo::Name {
             target,
             exact: None,
         });
         texts.push(text);
+    }
+    // The discovery rules' words, found in the same pass (a word that is also a name is
+    // two patterns, both reported).
+    for &(text, facts) in words {
+        info.push(PatternInfo::Word(facts));
+        texts.push(text.to_string());
     }
     // Building fails only past internal size limits, far above any lexicon's size;
     // matching nothing is the safe answer then.
@@ -747,7 +806,7 @@ LoRA\tmethod\tLow-Rank Adaptation\t\t\n";
     #[test]
     fn lexicon_only_finds_the_known_names_and_nothing_else() {
         let full = Extractor::new(&Lexicon::builtin());
-        let lexicon_only = full.clone().lexicon_only();
+        let lexicon_only = Extractor::with_discovery(&Lexicon::builtin(), false);
         assert!(full.discovers() && !lexicon_only.discovers());
         let (title, abstract_text) = (
             "HLLM: A Model",
@@ -767,6 +826,47 @@ LoRA\tmethod\tLow-Rank Adaptation\t\t\n";
             lexicon_only.extract_with(&mut scratch, title, abstract_text),
             full.known(title, abstract_text)
         );
+    }
+
+    /// The head nouns and verbs the automaton finds give every token the same facts as
+    /// looking each word up in the lists: over the bundled corpus and words in every case.
+    #[test]
+    fn automaton_words_classify_tokens_like_the_word_lists() {
+        use super::super::field::{words_of, FieldBuf, NamelikeMemo};
+        use crate::ingest::{IngestOptions, Records};
+        let ex = Extractor::new(&Lexicon::builtin());
+        let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/samples");
+        let mut texts = vec![
+            "Datasets DATASETS dataSets LLMs llms LLMS LLMs-based Proposes PROPOSE propose, \
+             test-bed test-beds Test-Bed remodel models-based modelsX xmodels LMs lm. MLLM"
+                .to_string(),
+        ];
+        for record in Records::new(&[samples], IngestOptions::default()).filter_map(Result::ok) {
+            texts.push(record.title);
+            texts.push(record.abstract_text);
+        }
+        let mut checked = 0;
+        let mut memo = NamelikeMemo::default();
+        let (mut found, mut listed) = (FieldBuf::default(), FieldBuf::default());
+        for text in &texts {
+            let (mut candidates, mut words, mut out) = (Vec::new(), Vec::new(), Vec::new());
+            ex.extract_field(text, Field::Abstract, &mut candidates, &mut words, &mut out);
+            let by_list = words_of(text);
+            let a = found.prepare(Field::Abstract, text, &[], &words, &mut memo);
+            let b = listed.prepare(Field::Abstract, text, &[], &by_list, &mut memo);
+            assert_eq!(a.tokens, b.tokens);
+            for i in 0..a.tokens.len() {
+                let facts = (a.head(i), a.is_verb(i));
+                assert_eq!(
+                    facts,
+                    (b.head(i), b.is_verb(i)),
+                    "{:?} in {text:?}",
+                    a.word(i)
+                );
+                checked += usize::from(facts != (None, false));
+            }
+        }
+        assert!(checked > 1000, "{checked}");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! This module only owns the buffers; the matcher and the discovery rules use them.
 
 use super::discover::Workspace;
+use super::field::WordAt;
 use super::matcher::Candidate;
 
 /// Reusable buffers for [`super::Extractor::extract_with`]. Cheap to create; create one per
@@ -17,6 +18,8 @@ use super::matcher::Candidate;
 pub struct Scratch {
     /// Lexicon matches of one field before overlap resolution.
     pub(super) candidates: Vec<Candidate>,
+    /// Head nouns and verbs the lexicon's automaton found in the title and the abstract.
+    pub(super) words: [Vec<WordAt>; 2],
     /// Discovery's buffers.
     pub(super) discovery: Workspace,
 }

@@ -50,38 +50,167 @@ pub fn head_type(word: &str) -> Option<EntityType> {
     head_type_lower(lower_ascii(word, &mut buf)?)
 }
 
+/// What a word's spelling tells the discovery rules: the type it announces as a head noun
+/// ([`head_type`]) and whether it introduces a name (one of [`INTRO_VERBS`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WordFacts {
+    /// The type it announces as a head noun.
+    pub head: Option<EntityType>,
+    /// A verb that introduces a name.
+    pub verb: bool,
+}
+
+/// Every head noun and verb with what it says, in ASCII lowercase (each word once): the
+/// patterns the lexicon's automaton also finds, so that the discovery rules need no look-up
+/// per word.
+pub fn cue_words() -> Vec<(&'static str, WordFacts)> {
+    let mut words: Vec<(&'static str, WordFacts)> = Vec::new();
+    for &(word, kind) in HEAD_NOUNS {
+        words.push((
+            word,
+            WordFacts {
+                head: Some(kind),
+                verb: false,
+            },
+        ));
+    }
+    for &word in INTRO_VERBS {
+        match words.iter_mut().find(|(w, _)| *w == word) {
+            Some((_, facts)) => facts.verb = true,
+            None => words.push((
+                word,
+                WordFacts {
+                    head: None,
+                    verb: true,
+                },
+            )),
+        }
+    }
+    words
+}
+
+/// Head nouns and the type each announces, in ASCII lowercase, sorted: datasets, corpora
+/// and benchmarks; trained models; methods, architectures, frameworks and systems.
+pub const HEAD_NOUNS: &[(&str, EntityType)] = &[
+    ("algorithm", EntityType::Method),
+    ("algorithms", EntityType::Method),
+    ("approach", EntityType::Method),
+    ("approaches", EntityType::Method),
+    ("architecture", EntityType::Method),
+    ("architectures", EntityType::Method),
+    ("assistant", EntityType::Model),
+    ("assistants", EntityType::Model),
+    ("attention", EntityType::Method),
+    ("attentions", EntityType::Method),
+    ("benchmark", EntityType::Dataset),
+    ("benchmarks", EntityType::Dataset),
+    ("challenge", EntityType::Dataset),
+    ("challenges", EntityType::Dataset),
+    ("chatbot", EntityType::Model),
+    ("chatbots", EntityType::Model),
+    ("checkpoint", EntityType::Model),
+    ("checkpoints", EntityType::Model),
+    ("collection", EntityType::Dataset),
+    ("collections", EntityType::Dataset),
+    ("compiler", EntityType::Method),
+    ("compilers", EntityType::Method),
+    ("corpora", EntityType::Dataset),
+    ("corpus", EntityType::Dataset),
+    ("data", EntityType::Dataset),
+    ("database", EntityType::Dataset),
+    ("databases", EntityType::Dataset),
+    ("dataset", EntityType::Dataset),
+    ("datasets", EntityType::Dataset),
+    ("decoder", EntityType::Model),
+    ("decoders", EntityType::Model),
+    ("encoder", EntityType::Model),
+    ("encoders", EntityType::Model),
+    ("engine", EntityType::Method),
+    ("engines", EntityType::Method),
+    ("format", EntityType::Method),
+    ("formats", EntityType::Method),
+    ("framework", EntityType::Method),
+    ("frameworks", EntityType::Method),
+    ("kernel", EntityType::Method),
+    ("kernels", EntityType::Method),
+    ("layer", EntityType::Method),
+    ("layers", EntityType::Method),
+    ("leaderboard", EntityType::Dataset),
+    ("leaderboards", EntityType::Dataset),
+    ("libraries", EntityType::Method),
+    ("library", EntityType::Method),
+    ("llm", EntityType::Model),
+    ("llms", EntityType::Model),
+    ("lm", EntityType::Model),
+    ("lmm", EntityType::Model),
+    ("lmms", EntityType::Model),
+    ("lms", EntityType::Model),
+    ("loss", EntityType::Method),
+    ("losses", EntityType::Method),
+    ("mechanism", EntityType::Method),
+    ("mechanisms", EntityType::Method),
+    ("method", EntityType::Method),
+    ("methodologies", EntityType::Method),
+    ("methodology", EntityType::Method),
+    ("methods", EntityType::Method),
+    ("mllm", EntityType::Model),
+    ("mllms", EntityType::Model),
+    ("model", EntityType::Model),
+    ("models", EntityType::Model),
+    ("module", EntityType::Method),
+    ("modules", EntityType::Method),
+    ("network", EntityType::Model),
+    ("networks", EntityType::Model),
+    ("objective", EntityType::Method),
+    ("objectives", EntityType::Method),
+    ("operator", EntityType::Method),
+    ("operators", EntityType::Method),
+    ("optimizer", EntityType::Method),
+    ("optimizers", EntityType::Method),
+    ("paradigm", EntityType::Method),
+    ("paradigms", EntityType::Method),
+    ("pipeline", EntityType::Method),
+    ("pipelines", EntityType::Method),
+    ("platform", EntityType::Method),
+    ("platforms", EntityType::Method),
+    ("policies", EntityType::Method),
+    ("policy", EntityType::Method),
+    ("procedure", EntityType::Method),
+    ("procedures", EntityType::Method),
+    ("protocol", EntityType::Method),
+    ("protocols", EntityType::Method),
+    ("recipe", EntityType::Method),
+    ("recipes", EntityType::Method),
+    ("scheme", EntityType::Method),
+    ("schemes", EntityType::Method),
+    ("strategies", EntityType::Method),
+    ("strategy", EntityType::Method),
+    ("suite", EntityType::Dataset),
+    ("suites", EntityType::Dataset),
+    ("system", EntityType::Method),
+    ("systems", EntityType::Method),
+    ("technique", EntityType::Method),
+    ("techniques", EntityType::Method),
+    ("test-bed", EntityType::Dataset),
+    ("test-beds", EntityType::Dataset),
+    ("testbed", EntityType::Dataset),
+    ("testbeds", EntityType::Dataset),
+    ("tool", EntityType::Method),
+    ("toolkit", EntityType::Method),
+    ("toolkits", EntityType::Method),
+    ("tools", EntityType::Method),
+    ("treebank", EntityType::Dataset),
+    ("treebanks", EntityType::Dataset),
+    ("vlm", EntityType::Model),
+    ("vlms", EntityType::Model),
+];
+
 /// [`head_type`] of a word already in ASCII lowercase.
 pub fn head_type_lower(lower: &[u8]) -> Option<EntityType> {
-    // This runs on every word of every abstract: match bytes (the compiler turns it into a
-    // switch on length and a few comparisons).
-    match lower {
-        // Datasets, corpora and benchmarks.
-        b"benchmark" | b"benchmarks" | b"challenge" | b"challenges" | b"collection"
-        | b"collections" | b"corpora" | b"corpus" | b"data" | b"database" | b"databases"
-        | b"dataset" | b"datasets" | b"leaderboard" | b"leaderboards" | b"suite" | b"suites"
-        | b"test-bed" | b"test-beds" | b"testbed" | b"testbeds" | b"treebank" | b"treebanks" => {
-            Some(EntityType::Dataset)
-        }
-        // Trained models.
-        b"assistant" | b"assistants" | b"chatbot" | b"chatbots" | b"checkpoint"
-        | b"checkpoints" | b"decoder" | b"decoders" | b"encoder" | b"encoders" | b"llm"
-        | b"llms" | b"lm" | b"lmm" | b"lmms" | b"lms" | b"mllm" | b"mllms" | b"model"
-        | b"models" | b"network" | b"networks" | b"vlm" | b"vlms" => Some(EntityType::Model),
-        // Methods, architectures, frameworks and systems.
-        b"algorithm" | b"algorithms" | b"approach" | b"approaches" | b"architecture"
-        | b"architectures" | b"attention" | b"attentions" | b"compiler" | b"compilers"
-        | b"engine" | b"engines" | b"format" | b"formats" | b"framework" | b"frameworks"
-        | b"kernel" | b"kernels" | b"layer" | b"layers" | b"libraries" | b"library" | b"loss"
-        | b"losses" | b"mechanism" | b"mechanisms" | b"method" | b"methodologies"
-        | b"methodology" | b"methods" | b"module" | b"modules" | b"objective" | b"objectives"
-        | b"operator" | b"operators" | b"optimizer" | b"optimizers" | b"paradigm"
-        | b"paradigms" | b"pipeline" | b"pipelines" | b"platform" | b"platforms" | b"policies"
-        | b"policy" | b"procedure" | b"procedures" | b"protocol" | b"protocols" | b"recipe"
-        | b"recipes" | b"scheme" | b"schemes" | b"strategies" | b"strategy" | b"system"
-        | b"systems" | b"technique" | b"techniques" | b"tool" | b"toolkit" | b"toolkits"
-        | b"tools" => Some(EntityType::Method),
-        _ => None,
-    }
+    HEAD_NOUNS
+        .binary_search_by(|(w, _)| w.as_bytes().cmp(lower))
+        .ok()
+        .map(|i| HEAD_NOUNS[i].1)
 }
 
 /// `word` in ASCII lowercase, in `buf`; `None` when it is not ASCII or longer than `buf`.
@@ -100,43 +229,45 @@ pub fn lower_ascii<'a>(word: &str, buf: &'a mut [u8; 24]) -> Option<&'a [u8]> {
 #[cfg(test)]
 pub fn is_intro_verb(word: &str) -> bool {
     let mut buf = [0u8; 24];
-    lower_ascii(word, &mut buf).is_some_and(is_intro_verb_lower)
+    lower_ascii(word, &mut buf).is_some_and(|lower| {
+        INTRO_VERBS
+            .binary_search_by(|w| w.as_bytes().cmp(lower))
+            .is_ok()
+    })
 }
 
-/// [`is_intro_verb`] of a word already in ASCII lowercase.
-pub fn is_intro_verb_lower(lower: &[u8]) -> bool {
-    matches!(
-        lower,
-        b"build"
-            | b"builds"
-            | b"construct"
-            | b"constructs"
-            | b"contribute"
-            | b"contributes"
-            | b"create"
-            | b"creates"
-            | b"curate"
-            | b"curates"
-            | b"design"
-            | b"designs"
-            | b"develop"
-            | b"developed"
-            | b"develops"
-            | b"introduce"
-            | b"introduces"
-            | b"present"
-            | b"presents"
-            | b"propose"
-            | b"proposes"
-            | b"release"
-            | b"releases"
-            | b"called"
-            | b"coined"
-            | b"dubbed"
-            | b"named"
-            | b"termed"
-    )
-}
+/// Verbs that introduce a name after them, in ASCII lowercase, sorted: "propose",
+/// "introduces", "called".
+pub const INTRO_VERBS: &[&str] = &[
+    "build",
+    "builds",
+    "called",
+    "coined",
+    "construct",
+    "constructs",
+    "contribute",
+    "contributes",
+    "create",
+    "creates",
+    "curate",
+    "curates",
+    "design",
+    "designs",
+    "develop",
+    "developed",
+    "develops",
+    "dubbed",
+    "introduce",
+    "introduces",
+    "named",
+    "present",
+    "presents",
+    "propose",
+    "proposes",
+    "release",
+    "releases",
+    "termed",
+];
 
 /// Words before a name that announce a dataset: "evaluated on X", "trained on X",
 /// "benchmarks such as X".
@@ -272,6 +403,26 @@ mod tests {
         assert_eq!(head_type("libraries"), Some(EntityType::Method));
         assert_eq!(head_type("Strategies"), Some(EntityType::Method));
         assert!(is_intro_verb("Introduces") && is_intro_verb("dubbed") && !is_intro_verb("use"));
+    }
+
+    /// The word lists are looked up by binary search and compiled into the lexicon's
+    /// automaton as lowercase patterns: sorted, distinct, lowercase.
+    #[test]
+    fn word_lists_are_sorted_lowercase_and_distinct() {
+        for pair in HEAD_NOUNS.windows(2) {
+            assert!(pair[0].0 < pair[1].0, "{pair:?}");
+        }
+        for pair in INTRO_VERBS.windows(2) {
+            assert!(pair[0] < pair[1], "{pair:?}");
+        }
+        let words = HEAD_NOUNS
+            .iter()
+            .map(|(w, _)| *w)
+            .chain(INTRO_VERBS.iter().copied());
+        for w in words {
+            assert_eq!(w, w.to_ascii_lowercase());
+            assert!(head_type(w).is_some() || is_intro_verb(w), "{w}");
+        }
     }
 
     #[test]
