@@ -65,23 +65,32 @@ impl Patterns {
                 each(begin..end, pattern.as_usize());
             }
         };
-        // A long text is cut in WALKS pieces, a short one is one piece.
-        let in_pieces = bytes.len() >= WALKS * MIN_PIECE;
-        let walks = if in_pieces { WALKS } else { 1 };
         // Piece k is bytes[cut[k]..cut[k + 1]]; its walk starts at from[k] (a match ending
         // in the piece starts there or later) and reports only the matches that end in it.
         let overlap = dfa.max_pattern_len().saturating_sub(1);
-        let mut cut = [bytes.len(); WALKS + 1];
+        // A long text is cut in WALKS pieces, a short one is one piece.
+        let n = bytes.len();
+        let in_pieces = n >= WALKS * MIN_PIECE.max(overlap);
+        let walks = if in_pieces { WALKS } else { 1 };
+        let mut cut = [n; WALKS + 1];
         let mut from = [0; WALKS];
-        for k in 0..walks {
-            cut[k] = bytes.len() * k / walks;
-            from[k] = cut[k].saturating_sub(overlap);
+        // The walks are equally long, `steps` bytes each (the first has no overlap to
+        // walk, so its piece is the longest), and run in step from start to end; only the
+        // last few bytes of the text, the rounding, are left to the last walk alone.
+        // (`in_pieces` makes `steps` larger than `overlap`.)
+        let steps = if in_pieces {
+            (n + (WALKS - 1) * overlap) / WALKS
+        } else {
+            0
+        };
+        cut[0] = 0;
+        for k in 1..walks {
+            cut[k] = cut[k - 1] + steps - if k == 1 { 0 } else { overlap };
+            from[k] = cut[k] - overlap;
         }
         let mut found: [Vec<(usize, StateID)>; WALKS] = Default::default();
         let mut sid = [start; WALKS];
-        // All walks in step for as long as the shortest (the first), then each to its end.
         // (An unanchored search never enters the dead state.)
-        let steps = if in_pieces { cut[1] - cut[0] } else { 0 };
         if in_pieces {
             let lane = |k: usize| bytes.get(from[k]..from[k] + steps).unwrap_or_default();
             let lanes = lane(0).iter().zip(lane(1)).zip(lane(2)).zip(lane(3));
