@@ -477,18 +477,15 @@ impl PostScope {
     }
 }
 
-/// The cues of `text` that start in `from..to`, in text order: those the scan of the whole
-/// text would find there, since no cue spans a sentence break. Look-around (`\b`) sees the
-/// text on both sides of the range.
+/// The cues of `text` in `from..to`, in text order: those the scan of the whole text would
+/// find there, since no cue spans a sentence break. Look-around (`\b`) sees the text on both
+/// sides of the range; the search stops at its end instead of looking on for the next cue.
 fn find_cues(text: &str, from: usize, to: usize) -> Vec<CueAt> {
     let mut out = Vec::new();
-    let Some(input) = text.get(from..).map(|_| Input::new(text).range(from..)) else {
+    let Some(input) = text.get(from..to).map(|_| Input::new(text).range(from..to)) else {
         return out;
     };
     for m in CUES.find_iter(input) {
-        if m.start() >= to {
-            break;
-        }
         let Some(&(cue, _)) = CUE_PATTERNS.get(m.pattern().as_usize()) else {
             continue;
         };
