@@ -9,7 +9,7 @@
 //!
 //! This module reads no context; the discovery rules decide what a shape means.
 
-use crate::swar::{bytes_before, within};
+use crate::swar::{bytes_before, within, HIGH};
 
 /// A word of a field: its byte range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -243,12 +243,11 @@ fn alnum_prefix(w: u64) -> (usize, u8) {
     let lower = within(w, b'a', b'z');
     let upper = within(w, b'A', b'Z');
     let digit = within(w, b'0', b'9');
-    let len = bytes_before(!(lower | upper | digit));
-    let keep = if len < 8 {
-        (1u64 << (8 * len)) - 1
-    } else {
-        u64::MAX
-    };
+    let stops = !(lower | upper | digit) & HIGH;
+    let len = bytes_before(stops);
+    // The marks of the bytes before the first stop: the bits below its mark (all bits
+    // when there is none). Computed beside `len`, not from it.
+    let keep = (stops & stops.wrapping_neg()).wrapping_sub(1);
     let mut found = 0;
     if lower & keep != 0 {
         found |= LOWER;
