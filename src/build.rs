@@ -179,6 +179,10 @@ pub struct Stages {
     pub streaming: Duration,
     /// Finishing the graph (co-mention edges, display names) and preparing its rows.
     pub graph: Duration,
+    /// After `graph`, waiting for the writer thread, which meanwhile stores its last paper
+    /// rows and builds the indexes on the papers' tables (it started on them when
+    /// streaming ended, beside `graph`).
+    pub paper_indexes: Duration,
     /// Writing entities and edges, building indexes (and the full-text index), committing.
     pub database: Duration,
     /// The part of `database` spent on the full-text index; `None` when skipped.
@@ -333,9 +337,11 @@ pub fn build(
         graph.finish();
         let graph_rows = GraphRows::of(&graph);
         stages.graph = finishing.elapsed();
+        let waiting = Instant::now();
         let writer = writing
             .join()
             .map_err(|_| BuildError::Panicked("writer"))??;
+        stages.paper_indexes = waiting.elapsed();
         let read = reader
             .join()
             .map_err(|_| BuildError::Panicked("reader"))??;

@@ -278,9 +278,10 @@ fn write_summary(out: &mut impl Write, s: &BuildSummary) -> std::io::Result<()> 
     };
     writeln!(
         out,
-        "  time       read+extract+write {}, graph {}, tables+indexes {}{full_text}, drawing {}",
+        "  time       read+extract+write {}, graph {} (then paper indexes {} more), tables+indexes {}{full_text}, drawing {}",
         seconds(t.streaming),
         seconds(t.graph),
+        seconds(t.paper_indexes),
         seconds(t.database),
         seconds(t.drawing)
     )?;
@@ -337,6 +338,7 @@ fn summary_json(s: &BuildSummary) -> serde_json::Value {
         "stages_ms": {
             "streaming": s.stages.streaming.as_millis() as u64,
             "graph": s.stages.graph.as_millis() as u64,
+            "paper_indexes": s.stages.paper_indexes.as_millis() as u64,
             "database": s.stages.database.as_millis() as u64,
             "full_text": s.stages.full_text.map(|d| d.as_millis() as u64),
             "drawing": s.stages.drawing.as_millis() as u64,
