@@ -28,7 +28,7 @@ use super::keys::{key_of, Keys};
 use super::matcher::is_bounded;
 use super::namelike::{is_adjective, is_glue};
 use super::shape::{self, is_generic, is_one_of, Shape};
-use super::typing::{self, head_type, Votes};
+use super::typing::{self, head_type, Votes, NAMING_VERBS, PROPOSE_VERBS};
 use super::{EntityType, Field, Mention};
 
 /// A name found by discovery, with what its contexts say of it.
@@ -116,36 +116,6 @@ impl Found {
         }
     }
 }
-
-/// Verbs with which a paper introduces its own contribution.
-const PROPOSE_VERBS: &[&str] = &[
-    "build",
-    "builds",
-    "construct",
-    "constructs",
-    "contribute",
-    "contributes",
-    "create",
-    "creates",
-    "curate",
-    "curates",
-    "design",
-    "designs",
-    "develop",
-    "developed",
-    "develops",
-    "introduce",
-    "introduces",
-    "present",
-    "presents",
-    "propose",
-    "proposes",
-    "release",
-    "releases",
-];
-
-/// Words that name what follows them: "called X", "dubbed X".
-const NAMING_VERBS: &[&str] = &["called", "coined", "dubbed", "named", "termed"];
 
 /// Words skipped between a verb and the name it introduces.
 const DETERMINERS: &[&str] = &[

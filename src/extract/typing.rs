@@ -51,7 +51,7 @@ pub fn head_type(word: &str) -> Option<EntityType> {
 }
 
 /// What a word's spelling tells the discovery rules: the type it announces as a head noun
-/// ([`head_type`]) and whether it introduces a name (one of [`INTRO_VERBS`]).
+/// ([`head_type`]) and whether it introduces a name ([`PROPOSE_VERBS`], [`NAMING_VERBS`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct WordFacts {
     /// The type it announces as a head noun.
@@ -74,7 +74,7 @@ pub fn cue_words() -> Vec<(&'static str, WordFacts)> {
             },
         ));
     }
-    for &word in INTRO_VERBS {
+    for &word in PROPOSE_VERBS.iter().chain(NAMING_VERBS) {
         match words.iter_mut().find(|(w, _)| *w == word) {
             Some((_, facts)) => facts.verb = true,
             None => words.push((
@@ -230,19 +230,17 @@ pub fn lower_ascii<'a>(word: &str, buf: &'a mut [u8; 24]) -> Option<&'a [u8]> {
 pub fn is_intro_verb(word: &str) -> bool {
     let mut buf = [0u8; 24];
     lower_ascii(word, &mut buf).is_some_and(|lower| {
-        INTRO_VERBS
-            .binary_search_by(|w| w.as_bytes().cmp(lower))
-            .is_ok()
+        PROPOSE_VERBS
+            .iter()
+            .chain(NAMING_VERBS)
+            .any(|w| w.as_bytes() == lower)
     })
 }
 
-/// Verbs that introduce a name after them, in ASCII lowercase, sorted: "propose",
-/// "introduces", "called".
-pub const INTRO_VERBS: &[&str] = &[
+/// Verbs with which a paper introduces its own contribution.
+pub const PROPOSE_VERBS: &[&str] = &[
     "build",
     "builds",
-    "called",
-    "coined",
     "construct",
     "constructs",
     "contribute",
@@ -256,18 +254,18 @@ pub const INTRO_VERBS: &[&str] = &[
     "develop",
     "developed",
     "develops",
-    "dubbed",
     "introduce",
     "introduces",
-    "named",
     "present",
     "presents",
     "propose",
     "proposes",
     "release",
     "releases",
-    "termed",
 ];
+
+/// Words that name what follows them: "called X", "dubbed X".
+pub const NAMING_VERBS: &[&str] = &["called", "coined", "dubbed", "named", "termed"];
 
 /// Words before a name that announce a dataset: "evaluated on X", "trained on X",
 /// "benchmarks such as X".
@@ -405,20 +403,20 @@ mod tests {
         assert!(is_intro_verb("Introduces") && is_intro_verb("dubbed") && !is_intro_verb("use"));
     }
 
-    /// The word lists are looked up by binary search and compiled into the lexicon's
-    /// automaton as lowercase patterns: sorted, distinct, lowercase.
+    /// The word lists are compiled into the lexicon's automaton as lowercase patterns, and
+    /// head nouns looked up by binary search: sorted, distinct, lowercase.
     #[test]
     fn word_lists_are_sorted_lowercase_and_distinct() {
         for pair in HEAD_NOUNS.windows(2) {
             assert!(pair[0].0 < pair[1].0, "{pair:?}");
         }
-        for pair in INTRO_VERBS.windows(2) {
-            assert!(pair[0] < pair[1], "{pair:?}");
+        for verbs in [PROPOSE_VERBS, NAMING_VERBS] {
+            for pair in verbs.windows(2) {
+                assert!(pair[0] < pair[1], "{pair:?}");
+            }
         }
-        let words = HEAD_NOUNS
-            .iter()
-            .map(|(w, _)| *w)
-            .chain(INTRO_VERBS.iter().copied());
+        let verbs = PROPOSE_VERBS.iter().chain(NAMING_VERBS).copied();
+        let words = HEAD_NOUNS.iter().map(|(w, _)| *w).chain(verbs);
         for w in words {
             assert_eq!(w, w.to_ascii_lowercase());
             assert!(head_type(w).is_some() || is_intro_verb(w), "{w}");
