@@ -10,17 +10,20 @@ use tempfile::TempDir;
 mod common;
 use common::paperkg;
 
-fn eval_json(gold: &str, papers: &str) -> serde_json::Value {
-    let out = paperkg()
-        .args(["eval", "--json", "--gold", gold, papers])
-        .output()
-        .unwrap();
+/// The standard output of `paperkg ARGS…`, which must succeed.
+fn stdout_of(args: &[&str]) -> Vec<u8> {
+    let out = paperkg().args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).expect("eval --json prints one JSON object")
+    out.stdout
+}
+
+fn eval_json(gold: &str, papers: &str) -> serde_json::Value {
+    let out = stdout_of(&["eval", "--json", "--gold", gold, papers]);
+    serde_json::from_slice(&out).expect("eval --json prints one JSON object")
 }
 
 #[test]
@@ -128,19 +131,12 @@ fn extract_prints_one_gold_shaped_line_per_paper() {
 
 /// The entities `extract` prints, per paper: (name, proposed).
 fn extracted(extra: &[&str]) -> Vec<Vec<(String, bool)>> {
-    let out = paperkg()
-        .arg("extract")
-        .args(extra)
-        .arg("data/samples")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let mut args = vec!["extract"];
+    args.extend_from_slice(extra);
+    args.push("data/samples");
+    let out = stdout_of(&args);
     let mut papers = Vec::new();
-    for line in String::from_utf8(out.stdout).unwrap().lines() {
+    for line in String::from_utf8(out).unwrap().lines() {
         let paper: serde_json::Value = serde_json::from_str(line).unwrap();
         let mut entities = Vec::new();
         for e in paper["entities"].as_array().unwrap() {
@@ -167,12 +163,8 @@ fn lexicon_only_finds_fewer_names_none_proposed_and_scores_lower_recall() {
     );
     assert!(known.iter().flatten().all(|(_, proposed)| !proposed));
     assert!(full.iter().flatten().any(|(_, proposed)| *proposed));
-    let out = paperkg()
-        .args(["eval", "--json", "--lexicon-only"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let lexicon_only: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = stdout_of(&["eval", "--json", "--lexicon-only"]);
+    let lexicon_only: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let both = eval_json("data/eval/dev_gold.json", "data/eval/dev_papers.jsonl");
     let recall = |s: &serde_json::Value| s["untyped"]["recall"].as_f64().unwrap();
     assert!(
