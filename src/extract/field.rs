@@ -103,8 +103,8 @@ impl FieldBuf {
                 next_word += 1;
             }
             if may_be_word {
-                let ending_here = words[next_word..].iter().take_while(|w| w.end == t.end);
-                if let Some(w) = ending_here.into_iter().find(|w| w.start == t.start) {
+                let mut ending_here = words[next_word..].iter().take_while(|w| w.end == t.end);
+                if let Some(w) = ending_here.find(|w| w.start == t.start) {
                     f.head = w.facts.head;
                     f.verb = w.facts.verb;
                 }

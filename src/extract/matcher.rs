@@ -869,6 +869,21 @@ LoRA\tmethod\tLow-Rank Adaptation\t\t\n";
         assert!(checked > 1000, "{checked}");
     }
 
+    /// A lexicon name spelt like a head noun is both: a mention, and a head noun to the
+    /// discovery rules (the automaton reports both patterns).
+    #[test]
+    fn a_name_that_is_also_a_head_noun_is_both() {
+        let ex = extractor("Pipeline\tmethod\t\t\tfold\n");
+        let text = "our pipeline works";
+        let (mut candidates, mut words, mut out) = (Vec::new(), Vec::new(), Vec::new());
+        ex.extract_field(text, Field::Abstract, &mut candidates, &mut words, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].surface, "pipeline");
+        assert_eq!(words.len(), 1);
+        assert_eq!((words[0].start, words[0].end), (4, 12));
+        assert_eq!(words[0].facts.head, Some(EntityType::Method));
+    }
+
     #[test]
     fn empty_lexicon_and_text_are_fine() {
         let ex = Extractor::new(&Lexicon::default());
