@@ -32,7 +32,8 @@ pub struct BuildArgs {
     pub lexicon: Vec<PathBuf>,
     /// Link papers only to the lexicon's names, without the discovery rules (names it does
     /// not know, acronym definitions, the names a paper coins): extraction is several times
-    /// faster. `meta.extraction` records it.
+    /// faster. `meta.extraction` records it. With `--append`, the papers already stored are
+    /// re-extracted the same way, so a database is all one or all the other.
     #[arg(long)]
     pub lexicon_only: bool,
     /// Stop at the first input problem instead of skipping it.
