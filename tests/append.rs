@@ -286,3 +286,33 @@ fn append_to_a_file_that_is_not_a_database_fails_cleanly() {
         "not a database at all"
     );
 }
+
+/// `--append --lexicon-only` re-extracts the stored papers without discovery too: the
+/// database is what a lexicon-only build of everything at once gives, and says so.
+#[test]
+fn appending_lexicon_only_makes_the_whole_database_lexicon_only() {
+    let dir = TempDir::new().unwrap();
+    let s = samples();
+    let run = |out: &Path, extra: &[&str], inputs: &[PathBuf]| {
+        let o = paperkg()
+            .args(["build", "--out"])
+            .arg(out)
+            .args(extra)
+            .args(inputs)
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let at_once = dir.path().join("at_once");
+    run(&at_once, &["--lexicon-only"], &s);
+    let appended = dir.path().join("appended");
+    run(&appended, &[], &s[..2]);
+    assert_eq!(
+        meta(&appended.join("kg.sqlite"), "extraction"),
+        "lexicon + discovery"
+    );
+    run(&appended, &["--append", "--lexicon-only"], &s[2..]);
+    let (x, y) = (at_once.join("kg.sqlite"), appended.join("kg.sqlite"));
+    assert_eq!(meta(&y, "extraction"), "lexicon only");
+    assert_eq!(contents(&x), contents(&y));
+}
