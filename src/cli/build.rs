@@ -31,8 +31,8 @@ pub struct BuildArgs {
     #[arg(long, value_name = "FILE")]
     pub lexicon: Vec<PathBuf>,
     /// Link papers only to the lexicon's names, without the discovery rules (names it does
-    /// not know, acronym definitions, the names a paper coins): extraction is several times
-    /// faster. `meta.extraction` records it. With `--append`, the papers already stored are
+    /// not know, acronym definitions, the names a paper coins): extraction takes about a
+    /// third of the CPU time. `meta.extraction` records it. With `--append`, the papers already stored are
     /// re-extracted the same way, so a database is all one or all the other.
     #[arg(long)]
     pub lexicon_only: bool,
