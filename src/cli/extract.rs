@@ -138,7 +138,6 @@ fn write_papers(
 
 /// Runs `paperkg extract`.
 pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
-    let extractor = extractor(&args.lexicon, args.lexicon_only)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if matches!(args.format, ExtractFormat::Json) {
         write!(out, "[")?;
@@ -147,8 +146,12 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(2);
     let (written, read) = std::thread::scope(|scope| {
         let reader = scope.spawn(move || read_papers(inputs, tx));
-        let written = write_papers(rx, &extractor, args.format, &mut out);
-        // An output error ends `write_papers`, whose dropped receiver ends the reader.
+        // The lexicon is compiled while the first papers are read (about 20 ms that would
+        // otherwise come first: 5% of a lexicon-only run on 100k papers).
+        let written = extractor(&args.lexicon, args.lexicon_only)
+            .and_then(|extractor| write_papers(rx, &extractor, args.format, &mut out));
+        // An output error ends `write_papers`, and a lexicon error comes before it: either
+        // way the receiver is dropped, which ends the reader.
         (written, reader.join())
     });
     written?;
