@@ -206,7 +206,7 @@ pub struct DotSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     /// The output folder could not be created.
-    #[error("{path}: cannot create output folder: {source}")]
+    #[error("{path}: cannot create output folder")]
     OutputDir {
         /// The folder.
         path: PathBuf,

@@ -79,7 +79,7 @@ pub struct Score {
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
     /// The file could not be read.
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Io {
         /// The file.
         path: PathBuf,
@@ -87,7 +87,7 @@ pub enum EvalError {
         source: std::io::Error,
     },
     /// The file is not the expected JSON.
-    #[error("{path}: not a gold file (a JSON array of {{id, title, entities}}): {source}")]
+    #[error("{path}: not a gold file (a JSON array of {{id, title, entities}})")]
     Json {
         /// The file.
         path: PathBuf,

@@ -365,3 +365,31 @@ fn bad_lexicon_names_file_and_line() {
         .code(1)
         .stderr(predicate::str::contains("bad.tsv:2: unknown entity type"));
 }
+
+/// A file that cannot be read is named with its cause, once (the cause is the error's
+/// source, not also part of its message), by `build` and by `extract`.
+#[test]
+fn missing_lexicon_is_named_with_its_cause_once() {
+    let dir = TempDir::new().unwrap();
+    let missing = dir.path().join("missing.tsv");
+    let mut build = paperkg();
+    build.arg("build").arg("--out").arg(dir.path().join("out"));
+    let mut extract = paperkg();
+    extract.arg("extract");
+    for mut command in [build, extract] {
+        let out = command
+            .arg("--lexicon")
+            .arg(&missing)
+            .arg("data/samples")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("missing.tsv: cannot read lexicon: "),
+            "{stderr}"
+        );
+        assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
+}

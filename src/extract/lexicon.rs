@@ -62,7 +62,7 @@ pub struct Lexicon {
 #[derive(Debug, thiserror::Error)]
 pub enum LexiconError {
     /// The file could not be read.
-    #[error("{path}: cannot read lexicon: {source}")]
+    #[error("{path}: cannot read lexicon")]
     Io {
         /// The file.
         path: PathBuf,
