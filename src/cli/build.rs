@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use paperkg::build::{self, BuildConfig, BuildSummary, Observer};
-use paperkg::export::sqlite::{EXTRACTION_FULL, EXTRACTION_LEXICON_ONLY};
+use paperkg::export::sqlite::extraction_label;
 use paperkg::ingest::{self, IngestError, Provenance};
 
 use super::{thousands, DEFAULT_OUT_DIR};
@@ -32,8 +32,8 @@ pub struct BuildArgs {
     pub lexicon: Vec<PathBuf>,
     /// Link papers only to the lexicon's names, without the discovery rules (names it does
     /// not know, acronym definitions, the names a paper coins): extraction takes about a
-    /// third of the CPU time. `meta.extraction` records it. With `--append`, the papers already stored are
-    /// re-extracted the same way, so a database is all one or all the other.
+    /// third of the CPU time. `meta.extraction` records it. With `--append`, the papers
+    /// already stored are re-extracted the same way, so a database is all one or the other.
     #[arg(long)]
     pub lexicon_only: bool,
     /// Stop at the first input problem instead of skipping it.
@@ -323,7 +323,7 @@ fn summary_json(s: &BuildSummary) -> serde_json::Value {
         "co_mention_edges": s.co_mention_edges,
         "relation_edges": s.relation_edges,
         "evidence": s.evidence,
-        "extraction": if s.discovery { EXTRACTION_FULL } else { EXTRACTION_LEXICON_ONLY },
+        "extraction": extraction_label(s.discovery),
         "elapsed_ms": s.elapsed.as_millis() as u64,
         "database": s.database.display().to_string(),
         "dot": s.dot_path.display().to_string(),

@@ -52,6 +52,15 @@ pub const EXTRACTION_FULL: &str = "lexicon + discovery";
 /// `meta.extraction` of a lexicon-only build.
 pub const EXTRACTION_LEXICON_ONLY: &str = "lexicon only";
 
+/// `meta.extraction` of a build that ran the discovery rules or not.
+pub fn extraction_label(discovery: bool) -> &'static str {
+    if discovery {
+        EXTRACTION_FULL
+    } else {
+        EXTRACTION_LEXICON_ONLY
+    }
+}
+
 /// The value of the `format` key in the `meta` table of every paperkg database.
 const FORMAT: &str = "paperkg";
 
@@ -93,8 +102,9 @@ const FORMAT: &str = "paperkg";
 ///   evidence are reached through `paper_entities`, which is indexed by entity.
 /// * `meta`: key/value facts about the build (`format`, `schema_version`, `tool_version`,
 ///   `inputs` as a JSON array, `records_read`, `problems`, `papers`, `entities`,
-///   `full_text`, `extraction`: `lexicon + discovery` or `lexicon only`). No timing or other fact that differs between two builds of the same
-///   input is stored, so rebuilding gives the same bytes.
+///   `full_text`, `extraction`: `lexicon + discovery` or `lexicon only`). No timing or
+///   other fact that differs between two builds of the same input is stored, so
+///   rebuilding gives the same bytes.
 /// * `papers_fts`: an FTS5 full-text index over `papers.title` and `papers.abstract`
 ///   (external content: the text lives in `papers`; `rowid` is `papers.id`).
 /// * Views for the common joins: `entity_papers` (an entity with each paper relating to
@@ -752,11 +762,6 @@ impl SqliteWriter {
         } else {
             "skipped"
         };
-        let extraction = if info.discovery {
-            EXTRACTION_FULL
-        } else {
-            EXTRACTION_LEXICON_ONLY
-        };
         let rows: [(&str, String); 10] = [
             ("format", FORMAT.to_string()),
             ("schema_version", SCHEMA_VERSION.to_string()),
@@ -767,7 +772,7 @@ impl SqliteWriter {
             ("papers", graph.paper_count().to_string()),
             ("entities", graph.entity_count().to_string()),
             ("full_text", full_text.to_string()),
-            ("extraction", extraction.to_string()),
+            ("extraction", extraction_label(info.discovery).to_string()),
         ];
         let mut ins = self
             .conn
