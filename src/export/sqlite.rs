@@ -323,6 +323,16 @@ const SORT_PRAGMAS: &str = "PRAGMA cache_size = -8192;";
 /// Set back before the full-text index, which writes B-tree pages rather than sorting.
 const FULL_TEXT_PRAGMAS: &str = "PRAGMA cache_size = -32768;";
 
+/// Fills the full-text index from `papers`. FTS5 gathers terms in memory and writes them
+/// out as a segment whenever they pass `hashsize` (1 MB by default), merging segments as
+/// they pile up; with 64 MB it writes and merges far fewer of them. The index of 1M
+/// generated papers took 44.6 s against 74.0 s (sqlite3 shell), for 80 MB more memory.
+/// The setting stays in `papers_fts_config`; queries find the same rows.
+const FULL_TEXT_FILL: &str = "
+INSERT INTO papers_fts(papers_fts, rank) VALUES ('hashsize', 67108864);
+INSERT INTO papers_fts(papers_fts) VALUES ('rebuild');
+";
+
 /// The line of [`SCHEMA`] before the indexes on the tables filled paper by paper.
 const PAPER_INDEXES_MARKER: &str = "-- Indexes on the tables filled paper by paper:";
 /// The line of [`SCHEMA`] before the indexes on entities, aliases and edges, and the views.
@@ -677,9 +687,7 @@ impl SqliteWriter {
             let started = Instant::now();
             self.conn.execute_batch(FULL_TEXT_PRAGMAS).map_err(sql)?;
             self.conn.execute_batch(parts.full_text).map_err(sql)?;
-            self.conn
-                .execute_batch("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild');")
-                .map_err(sql)?;
+            self.conn.execute_batch(FULL_TEXT_FILL).map_err(sql)?;
             full_text_time = Some(started.elapsed());
         }
         if cfg!(any(test, debug_assertions)) {
