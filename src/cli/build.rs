@@ -46,7 +46,7 @@ pub struct BuildArgs {
     /// `paperkg export dot` draws other selections.
     #[arg(long, value_name = "N", default_value_t = 40)]
     pub dot_nodes: usize,
-    /// Skip the FTS5 full-text index over titles and abstracts (about a sixth of a large
+    /// Skip the FTS5 full-text index over titles and abstracts (about two fifths of a large
     /// build's time); full-text queries then fail with "no such table: papers_fts".
     #[arg(long)]
     pub no_fts: bool,
