@@ -655,7 +655,7 @@ fn assign_slots(batch: &[Record], graph: &mut KnowledgeGraph) -> Vec<(String, Pa
     let mut slots = Vec::with_capacity(batch.len());
     for record in batch {
         let key = record.key();
-        let slot = graph.add_paper(&key, &record.title);
+        let slot = graph.add_paper(&key);
         slots.push((key, slot));
     }
     slots

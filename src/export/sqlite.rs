@@ -1420,7 +1420,7 @@ mod tests {
         let mut ins = w.inserts().unwrap();
         for (rec, mentions) in &inputs {
             let key = rec.key();
-            match graph.add_paper(&key, &rec.title) {
+            match graph.add_paper(&key) {
                 PaperSlot::New(ord) => {
                     ins.add_papers([PaperRow {
                         ordinal: ord,
@@ -1777,7 +1777,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = build(&dir.path().join("kg.sqlite"));
         let mut graph = KnowledgeGraph::new();
-        graph.add_paper("id:only", "Only");
+        graph.add_paper("id:only");
         graph.finish();
         let w = SqliteWriter::create(&path).unwrap();
         let mut ins = w.inserts().unwrap();
@@ -1796,7 +1796,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("kg.sqlite");
         let mut graph = KnowledgeGraph::new();
-        graph.add_paper("id:1", "One");
+        graph.add_paper("id:1");
         graph.finish();
         let w = SqliteWriter::create(&path).unwrap();
         let mut ins = w.inserts().unwrap();

@@ -39,13 +39,11 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 /// See [`FastMap`].
 type FastSet<T> = HashSet<T, foldhash::fast::RandomState>;
 
-/// A paper node: its identity key and title.
+/// A paper node: its position in the build. The paper's key, title and text are in the
+/// database (`papers`), not in the graph, which holds a million of them at scale: the
+/// graph only links papers to entities.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PaperNode {
-    /// The identity key (see [`crate::ingest::Record::key`]).
-    pub key: String,
-    /// The title.
-    pub title: String,
     /// 1-based position of the paper in build order; equals its `papers.id` in SQLite.
     pub ordinal: usize,
 }
@@ -207,19 +205,16 @@ impl KnowledgeGraph {
         KnowledgeGraph::default()
     }
 
-    /// Adds a paper node unless a paper with the same key is already there.
-    pub fn add_paper(&mut self, key: &str, title: &str) -> PaperSlot {
+    /// Adds a paper node unless a paper with the same identity key (see
+    /// [`crate::ingest::Record::key`]) is already there.
+    pub fn add_paper(&mut self, key: &str) -> PaperSlot {
         if let Some(&ix) = self.papers.get(key) {
             if let Node::Paper(p) = &self.graph[ix] {
                 return PaperSlot::Duplicate(p.ordinal);
             }
         }
         let ordinal = self.papers.len() + 1;
-        let ix = self.graph.add_node(Node::Paper(PaperNode {
-            key: key.to_string(),
-            title: title.to_string(),
-            ordinal,
-        }));
+        let ix = self.graph.add_node(Node::Paper(PaperNode { ordinal }));
         self.papers.insert(key.to_string(), ix);
         PaperSlot::New(ordinal)
     }
@@ -626,7 +621,7 @@ mod tests {
     fn display_name_is_the_most_frequent_spelling() {
         let mut g = KnowledgeGraph::new();
         for p in ["p1", "p2", "p3"] {
-            g.add_paper(p, p);
+            g.add_paper(p);
         }
         g.add_mentions(
             "p1",
@@ -663,16 +658,16 @@ mod tests {
     #[test]
     fn duplicate_paper_is_one_node() {
         let mut g = KnowledgeGraph::new();
-        assert_eq!(g.add_paper("title:a", "A"), PaperSlot::New(1));
-        assert_eq!(g.add_paper("title:b", "B"), PaperSlot::New(2));
-        assert_eq!(g.add_paper("title:a", "A"), PaperSlot::Duplicate(1));
+        assert_eq!(g.add_paper("title:a"), PaperSlot::New(1));
+        assert_eq!(g.add_paper("title:b"), PaperSlot::New(2));
+        assert_eq!(g.add_paper("title:a"), PaperSlot::Duplicate(1));
         assert_eq!(g.paper_count(), 2);
     }
 
     #[test]
     fn entities_merge_by_key_but_never_across_types() {
         let mut g = KnowledgeGraph::new();
-        g.add_paper("p1", "P1");
+        g.add_paper("p1");
         let refs = g.add_mentions(
             "p1",
             &[
@@ -699,7 +694,7 @@ mod tests {
     fn co_mentions_count_shared_papers() {
         let mut g = KnowledgeGraph::new();
         for p in ["p1", "p2", "p3"] {
-            g.add_paper(p, p);
+            g.add_paper(p);
         }
         let lora = mention("LoRA", EntityType::Method, "LoRA");
         let gpt = mention("GPT-4", EntityType::Model, "GPT-4");
@@ -758,7 +753,7 @@ mod tests {
     #[test]
     fn typed_relations_replace_mentions_and_carry_evidence() {
         let mut g = KnowledgeGraph::new();
-        g.add_paper("p1", "P1");
+        g.add_paper("p1");
         let text = "We fine-tune Llama 2 with LoRA. LoRA is cheap. Llama 2 beats GPT-4.";
         let ms = vec![
             located("Llama 2", EntityType::Model, Some("LLaMA"), text),
