@@ -292,10 +292,10 @@ CREATE VIRTUAL TABLE papers_fts USING fts5(
 /// `CHECK (x IN (…))` of more than two values by building a temporary table for every
 /// row (a tenth of a build's instructions). Pages are 8 KiB rather than 4 KiB: four
 /// abstracts a page instead of two, fewer B-tree splits (1% fewer instructions, about 3%
-/// less wall time on 100,000 papers). The page cache is 32 MiB: with 128 MiB the pages it
-/// held were written out all at once at the end, on the critical path; with 32 MiB SQLite
-/// writes them out along the way (a 100k build 5–8% faster, 100 MB less memory; 1M the same
-/// within noise).
+/// less wall time on 100,000 papers). The page cache is 32 MiB ([`LOAD_CACHE`]): with
+/// 128 MiB the pages it held were written out all at once at the end, on the critical
+/// path; with 32 MiB SQLite writes them out along the way (a 100k build 5–8% faster,
+/// 100 MB less memory; 1M the same within noise).
 ///
 /// Temporary data goes to files (`temp_store = FILE`, SQLite's default), in SQLite's
 /// temporary directory (`SQLITE_TMPDIR`, else `TMPDIR`, else `/var/tmp`): that is where the
@@ -309,9 +309,13 @@ PRAGMA foreign_keys = OFF;
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 PRAGMA temp_store = FILE;
-PRAGMA cache_size = -32768;
 PRAGMA locking_mode = EXCLUSIVE;
 ";
+
+/// The page cache while papers are loaded (32 MiB, see [`BUILD_PRAGMAS`]), set again
+/// after the index sorts for the full-text index, which writes B-tree pages rather than
+/// sorting.
+const LOAD_CACHE: &str = "PRAGMA cache_size = -32768;";
 
 /// Set before the indexes sorted at the end (after the last paper), with `PRAGMA threads`
 /// from [`WriterOptions::sort_threads`]: a sort larger than the page cache is cut into runs
@@ -319,9 +323,6 @@ PRAGMA locking_mode = EXCLUSIVE;
 /// (8 MiB) gives them more to share. The two paper indexes of a 1M-paper database took
 /// 4.0 s against 5.8 s on one thread (sqlite3 shell, 2 cores).
 const SORT_PRAGMAS: &str = "PRAGMA cache_size = -8192;";
-
-/// Set back before the full-text index, which writes B-tree pages rather than sorting.
-const FULL_TEXT_PRAGMAS: &str = "PRAGMA cache_size = -32768;";
 
 /// Fills the full-text index from `papers`. FTS5 gathers terms in memory and writes them
 /// out as a segment whenever they pass `hashsize` (1 MB by default), merging segments as
@@ -555,6 +556,7 @@ impl SqliteWriter {
         let sql = |source| sql_error(path, source);
         let conn = Connection::open_with_flags(tmp.path(), flags).map_err(sql)?;
         conn.execute_batch(BUILD_PRAGMAS).map_err(sql)?;
+        conn.execute_batch(LOAD_CACHE).map_err(sql)?;
         if !cfg!(any(test, debug_assertions)) {
             conn.execute_batch("PRAGMA ignore_check_constraints = ON;")
                 .map_err(sql)?;
@@ -685,7 +687,7 @@ impl SqliteWriter {
         let mut full_text_time = None;
         if self.options.full_text {
             let started = Instant::now();
-            self.conn.execute_batch(FULL_TEXT_PRAGMAS).map_err(sql)?;
+            self.conn.execute_batch(LOAD_CACHE).map_err(sql)?;
             self.conn.execute_batch(parts.full_text).map_err(sql)?;
             self.conn.execute_batch(FULL_TEXT_FILL).map_err(sql)?;
             full_text_time = Some(started.elapsed());
