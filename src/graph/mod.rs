@@ -24,13 +24,13 @@ pub mod algo;
 pub mod relations;
 pub mod sentences;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
 pub use relations::{EntityRelation, Evidence, PaperRelation, Relations, Rule};
 
-use crate::extract::{name_key, EntityType, Field, Mention};
+use crate::extract::{name_key, push_name_key, EntityType, Field, Mention};
 
 /// The graph's hash maps and sets: foldhash, seeded per process like std's SipHash but a
 /// fraction of its cost (SipHash was 1.7% of a build's instructions). Nothing depends on
@@ -168,15 +168,83 @@ pub struct KnowledgeGraph {
     /// The graph itself.
     pub graph: DiGraph<Node, Edge>,
     papers: FastMap<String, NodeIndex>,
-    entities: FastMap<EntityKey, NodeIndex>,
-    /// Papers naming both entities of a pair (lower node index first).
-    pairs: FastMap<(NodeIndex, NodeIndex), usize>,
+    /// Entity nodes by folded name, one map per [`EntityType`] (in [`EntityType::ALL`]
+    /// order), so that a mention's entity is found by `&str`, without building a key.
+    entities: [FastMap<String, NodeIndex>; 3],
+    /// Papers naming both entities of a pair, by [`pair_key`].
+    pairs: FastMap<u64, usize>,
     /// Typed relations, and same-sentence counts of co-mentioned pairs.
     links: FastMap<(NodeIndex, NodeIndex, EntityRelation), LinkCount>,
     /// How often each spelling of an entity's name was its name in a paper; the most
     /// frequent becomes the display name at [`KnowledgeGraph::finish`].
     spellings: FastMap<NodeIndex, FastMap<String, usize>>,
+    /// The working memory of [`KnowledgeGraph::add_paper_relations`], kept between papers
+    /// so that its maps are not allocated and grown again for each one.
+    scratch: PaperScratch,
     finished: bool,
+}
+
+/// The per-paper working memory of [`KnowledgeGraph::add_paper_relations`]: empty between
+/// calls, with the capacity earlier papers needed.
+#[derive(Debug, Default)]
+struct PaperScratch {
+    /// The folded name of the mention being resolved.
+    key: String,
+    /// Distinct entities in first-mention order: node, first mention index.
+    distinct: Vec<(NodeIndex, usize)>,
+    /// Each entity node's index in `distinct`.
+    slot_of: FastMap<NodeIndex, usize>,
+    /// Mentions per distinct entity.
+    counts: Vec<usize>,
+    /// Mentions per distinct entity and relation (indexed by `PaperRelation as usize`).
+    relation_counts: Vec<[usize; 5]>,
+    /// Distinct evidence spans per distinct entity and relation, in mention order.
+    spans: Vec<(usize, PaperRelation, Evidence)>,
+    spans_seen: FastSet<(usize, PaperRelation, SpanKey)>,
+    /// Entity → entity relations counted for this paper.
+    seen_links: FastSet<(NodeIndex, NodeIndex, EntityRelation)>,
+    /// Evidence spans recorded for this paper's entity → entity relations.
+    link_spans: FastSet<(EvidenceOf, SpanKey)>,
+    /// The distinct entities' nodes, sorted (for the co-mentioned pairs).
+    sorted: Vec<NodeIndex>,
+}
+
+impl PaperScratch {
+    fn clear(&mut self) {
+        self.key.clear();
+        self.distinct.clear();
+        self.slot_of.clear();
+        self.counts.clear();
+        self.relation_counts.clear();
+        self.spans.clear();
+        self.spans_seen.clear();
+        self.seen_links.clear();
+        self.link_spans.clear();
+        self.sorted.clear();
+    }
+}
+
+/// The [`KnowledgeGraph`]'s key of an entity pair: the lower node index in the high half.
+fn pair_key(a: NodeIndex, b: NodeIndex) -> u64 {
+    let (a, b) = if a <= b { (a, b) } else { (b, a) };
+    ((a.index() as u64) << 32) | b.index() as u64
+}
+
+/// The two node indexes of a [`pair_key`].
+fn pair_nodes(key: u64) -> (NodeIndex, NodeIndex) {
+    (
+        NodeIndex::new((key >> 32) as usize),
+        NodeIndex::new((key & u64::from(u32::MAX)) as usize),
+    )
+}
+
+/// The position of `kind` in [`EntityType::ALL`]: its map in [`KnowledgeGraph`].
+fn type_slot(kind: EntityType) -> usize {
+    match kind {
+        EntityType::Model => 0,
+        EntityType::Method => 1,
+        EntityType::Dataset => 2,
+    }
 }
 
 /// What [`KnowledgeGraph::add_paper`] did with a paper.
@@ -248,78 +316,81 @@ impl KnowledgeGraph {
         let Some(&paper) = self.papers.get(paper_key) else {
             return AddedPaper::default();
         };
+        // Taken out for the call (and put back, cleared, at its end) so that it can be
+        // borrowed beside the graph.
+        let mut sc = std::mem::take(&mut self.scratch);
         let mut refs = Vec::with_capacity(mentions.len());
-        // Distinct entities in first-mention order: node, first mention index.
-        let mut distinct: Vec<(NodeIndex, usize)> = Vec::new();
-        let mut slot_of: FastMap<NodeIndex, usize> = FastMap::default();
-        // Mentions per distinct entity.
-        let mut counts: Vec<usize> = Vec::new();
-        // (entity node, relation) -> (mentions, evidence spans in order).
-        let mut by_entity: BTreeMap<(usize, PaperRelation), (usize, Vec<Evidence>)> =
-            BTreeMap::new();
-        let mut spans_seen: FastSet<(usize, PaperRelation, SpanKey)> = FastSet::default();
         for (i, m) in mentions.iter().enumerate() {
-            let r = self.entity_for(m);
-            let slot = *slot_of.entry(r.node).or_insert_with(|| {
-                distinct.push((r.node, i));
-                counts.push(0);
-                distinct.len() - 1
+            let r = self.entity_for(m, &mut sc.key);
+            let slot = *sc.slot_of.entry(r.node).or_insert_with(|| {
+                sc.distinct.push((r.node, i));
+                sc.counts.push(0);
+                sc.relation_counts.push([0; 5]);
+                sc.distinct.len() - 1
             });
-            counts[slot] += 1;
+            sc.counts[slot] += 1;
             if let Some(mr) = relations.per_mention.get(i) {
-                let entry = by_entity.entry((slot, mr.relation)).or_default();
-                entry.0 += 1;
-                if spans_seen.insert((slot, mr.relation, span_key(&mr.evidence))) {
-                    entry.1.push(mr.evidence);
+                sc.relation_counts[slot][mr.relation as usize] += 1;
+                if sc
+                    .spans_seen
+                    .insert((slot, mr.relation, span_key(&mr.evidence)))
+                {
+                    sc.spans.push((slot, mr.relation, mr.evidence));
                 }
             }
             refs.push(r);
         }
+        // Spans grouped by entity, then relation; in mention order within a group.
+        sc.spans
+            .sort_by_key(|&(slot, relation, _)| (slot, relation));
+        let mut next_span = 0;
         let mut evidence = Vec::new();
         let mut paper_links = Vec::new();
-        for (slot, &(ix, _)) in distinct.iter().enumerate() {
-            let count = counts[slot];
-            let ordinal = self.bump_entity(ix, count);
-            let typed = by_entity
-                .range((slot, PaperRelation::Proposes)..=(slot, PaperRelation::Mentions))
-                .any(|((_, rel), _)| *rel != PaperRelation::Mentions);
-            for ((_, relation), (n, spans)) in
-                by_entity.range((slot, PaperRelation::Proposes)..=(slot, PaperRelation::Mentions))
-            {
-                if typed && *relation == PaperRelation::Mentions {
+        for (slot, &(ix, _)) in sc.distinct.iter().enumerate() {
+            let ordinal = self.bump_entity(ix, sc.counts[slot]);
+            let per_relation = sc.relation_counts[slot];
+            let typed = PaperRelation::ALL
+                .iter()
+                .any(|&r| r != PaperRelation::Mentions && per_relation[r as usize] > 0);
+            for relation in PaperRelation::ALL {
+                let n = per_relation[relation as usize];
+                if n == 0 {
                     continue;
                 }
-                self.graph.add_edge(
-                    paper,
-                    ix,
-                    Edge::PaperToEntity {
-                        relation: *relation,
-                        count: *n,
-                    },
-                );
+                let group_end = next_span
+                    + sc.spans[next_span..]
+                        .iter()
+                        .take_while(|&&(s, r, _)| s == slot && r == relation)
+                        .count();
+                let group = next_span..group_end;
+                next_span = group_end;
+                if typed && relation == PaperRelation::Mentions {
+                    continue;
+                }
+                self.graph
+                    .add_edge(paper, ix, Edge::PaperToEntity { relation, count: n });
                 paper_links.push(PaperLink {
                     entity: ordinal,
-                    relation: *relation,
-                    count: *n,
+                    relation,
+                    count: n,
                 });
-                for e in spans {
+                for &(_, _, e) in &sc.spans[group] {
                     evidence.push(EvidenceRecord {
                         of: EvidenceOf::Paper {
                             entity: ordinal,
-                            relation: *relation,
+                            relation,
                         },
-                        evidence: *e,
+                        evidence: e,
                     });
                 }
             }
         }
         // Per paper, each relation counts once; each span is evidence once.
-        let mut seen_links: FastSet<(NodeIndex, NodeIndex, EntityRelation)> = FastSet::default();
-        let mut link_spans: FastSet<(EvidenceOf, SpanKey)> = FastSet::default();
-        let mut add_link = |g: &mut KnowledgeGraph,
-                            evidence: &mut Vec<EvidenceRecord>,
-                            (a, b, relation): (NodeIndex, NodeIndex, EntityRelation),
-                            span: Evidence| {
+        let add_link = |g: &mut KnowledgeGraph,
+                        sc: &mut PaperScratch,
+                        evidence: &mut Vec<EvidenceRecord>,
+                        (a, b, relation): (NodeIndex, NodeIndex, EntityRelation),
+                        span: Evidence| {
             if a == b {
                 return;
             }
@@ -328,7 +399,7 @@ impl KnowledgeGraph {
             } else {
                 (b, a)
             };
-            if seen_links.insert((a, b, relation)) {
+            if sc.seen_links.insert((a, b, relation)) {
                 let c = g.links.entry((a, b, relation)).or_default();
                 c.support += 1;
                 c.sentences += 1;
@@ -338,11 +409,12 @@ impl KnowledgeGraph {
                 target: g.ordinal_of(b),
                 relation,
             };
-            if link_spans.insert((of, span_key(&span))) {
+            if sc.link_spans.insert((of, span_key(&span))) {
                 evidence.push(EvidenceRecord { of, evidence: span });
             }
         };
-        for &(ix, first) in &distinct {
+        for i in 0..sc.distinct.len() {
+            let (ix, first) = sc.distinct[i];
             let (kind, family) = match &self.graph[ix] {
                 Node::Entity(e) => (e.kind, e.family.clone()),
                 Node::Paper(_) => continue,
@@ -356,6 +428,7 @@ impl KnowledgeGraph {
                 };
                 add_link(
                     self,
+                    &mut sc,
                     &mut evidence,
                     (ix, parent, EntityRelation::VariantOf),
                     span,
@@ -368,18 +441,21 @@ impl KnowledgeGraph {
             };
             add_link(
                 self,
+                &mut sc,
                 &mut evidence,
                 (a.node, b.node, link.relation),
                 link.evidence,
             );
         }
-        let mut ents: Vec<NodeIndex> = distinct.iter().map(|&(ix, _)| ix).collect();
-        ents.sort();
-        for i in 0..ents.len() {
-            for j in i + 1..ents.len() {
-                *self.pairs.entry((ents[i], ents[j])).or_insert(0) += 1;
+        sc.sorted.extend(sc.distinct.iter().map(|&(ix, _)| ix));
+        sc.sorted.sort();
+        for (i, &a) in sc.sorted.iter().enumerate() {
+            for &b in &sc.sorted[i + 1..] {
+                *self.pairs.entry(pair_key(a, b)).or_insert(0) += 1;
             }
         }
+        sc.clear();
+        self.scratch = sc;
         paper_links
             .sort_by(|a, b| (a.entity, a.relation.as_str()).cmp(&(b.entity, b.relation.as_str())));
         AddedPaper {
@@ -411,14 +487,14 @@ impl KnowledgeGraph {
     /// The node of family `name` of type `kind`, created (with no papers) if needed. None
     /// when the family folds to an empty name.
     fn family_node(&mut self, kind: EntityType, name: &str) -> Option<NodeIndex> {
-        let key = (kind, name_key(name));
-        if key.1.is_empty() {
+        let key = name_key(name);
+        if key.is_empty() {
             return None;
         }
-        if let Some(&node) = self.entities.get(&key) {
+        if let Some(&node) = self.entities[type_slot(kind)].get(&key) {
             return Some(node);
         }
-        let ordinal = self.entities.len() + 1;
+        let ordinal = self.entity_count() + 1;
         let node = self.graph.add_node(Node::Entity(EntityNode {
             name: name.to_string(),
             kind,
@@ -428,22 +504,23 @@ impl KnowledgeGraph {
             mentions: 0,
             ordinal,
         }));
-        self.entities.insert(key, node);
+        self.entities[type_slot(kind)].insert(key, node);
         Some(node)
     }
 
-    fn entity_for(&mut self, m: &Mention) -> EntityRef {
-        let key = (m.kind, name_key(&m.name));
-        let found = self.entities.get(&key).copied();
+    /// The entity mention `m` names, created if new; `key` is a buffer for its folded name.
+    fn entity_for(&mut self, m: &Mention, key: &mut String) -> EntityRef {
+        key.clear();
+        push_name_key(&m.name, key);
+        let found = self.entities[type_slot(m.kind)].get(key.as_str()).copied();
         if let Some(node) = found {
-            *self
-                .spellings
-                .entry(node)
-                .or_default()
-                .entry(m.name.clone())
-                .or_insert(0) += 1;
-        }
-        if let Some(node) = found {
+            let spellings = self.spellings.entry(node).or_default();
+            match spellings.get_mut(&m.name) {
+                Some(n) => *n += 1,
+                None => {
+                    spellings.insert(m.name.clone(), 1);
+                }
+            }
             if let Node::Entity(e) = &mut self.graph[node] {
                 if let Err(pos) = e.aliases.binary_search(&m.surface) {
                     e.aliases.insert(pos, m.surface.clone());
@@ -459,9 +536,9 @@ impl KnowledgeGraph {
                 };
             }
         }
-        let ordinal = self.entities.len() + 1;
+        let ordinal = self.entity_count() + 1;
         // A family that folds to the entity's own name is no family.
-        let family = m.family.clone().filter(|f| name_key(f) != key.1);
+        let family = m.family.clone().filter(|f| name_key(f) != *key);
         let node = self.graph.add_node(Node::Entity(EntityNode {
             name: m.name.clone(),
             kind: m.kind,
@@ -471,7 +548,7 @@ impl KnowledgeGraph {
             mentions: 0,
             ordinal,
         }));
-        self.entities.insert(key, node);
+        self.entities[type_slot(m.kind)].insert(key.clone(), node);
         self.spellings
             .entry(node)
             .or_default()
@@ -507,9 +584,11 @@ impl KnowledgeGraph {
             return;
         }
         self.settle_names();
-        let mut pairs: Vec<((NodeIndex, NodeIndex), usize)> = self.pairs.drain().collect();
-        pairs.sort();
-        for ((a, b), papers) in pairs {
+        // Sorted by key: by lower node index, then higher.
+        let mut pairs: Vec<(u64, usize)> = self.pairs.drain().collect();
+        pairs.sort_unstable();
+        for (key, papers) in pairs {
+            let (a, b) = pair_nodes(key);
             let sentences = self
                 .links
                 .get(&(a, b, EntityRelation::CoMentioned))
@@ -551,7 +630,7 @@ impl KnowledgeGraph {
 
     /// Number of entity nodes.
     pub fn entity_count(&self) -> usize {
-        self.entities.len()
+        self.entities.iter().map(FastMap::len).sum()
     }
 
     /// The node of a paper, by identity key.
@@ -561,7 +640,7 @@ impl KnowledgeGraph {
 
     /// The node of an entity, by type and name (any case or separator variant of its name).
     pub fn entity(&self, kind: EntityType, name: &str) -> Option<NodeIndex> {
-        self.entities.get(&(kind, name_key(name))).copied()
+        self.entities[type_slot(kind)].get(&name_key(name)).copied()
     }
 
     /// Every entity node whose name folds to the same key as `name`, of any type, in
@@ -570,7 +649,7 @@ impl KnowledgeGraph {
         let key = name_key(name);
         let mut out = Vec::new();
         for kind in EntityType::ALL {
-            if let Some(&ix) = self.entities.get(&(kind, key.clone())) {
+            if let Some(&ix) = self.entities[type_slot(kind)].get(&key) {
                 out.push(ix);
             }
         }
@@ -579,8 +658,8 @@ impl KnowledgeGraph {
 
     /// Entity nodes in ordinal order.
     pub fn entity_nodes(&self) -> Vec<(NodeIndex, &EntityNode)> {
-        let mut out: Vec<(NodeIndex, &EntityNode)> = Vec::with_capacity(self.entities.len());
-        for &ix in self.entities.values() {
+        let mut out: Vec<(NodeIndex, &EntityNode)> = Vec::with_capacity(self.entity_count());
+        for &ix in self.entities.iter().flat_map(FastMap::values) {
             if let Node::Entity(e) = &self.graph[ix] {
                 out.push((ix, e));
             }
