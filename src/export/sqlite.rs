@@ -26,6 +26,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rayon::slice::ParallelSliceMut;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use super::atomic::{BackgroundSync, TempTarget};
@@ -482,7 +483,9 @@ impl EdgeRows {
                 }
             }
         }
-        links.sort_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)));
+        // The key is unique: an unstable sort gives the one order. In parallel: this runs
+        // at the end of a build, when the other core has little left to do.
+        links.par_sort_unstable_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)));
         EdgeRows { links }
     }
 }
@@ -523,16 +526,21 @@ impl EntityRanks {
             .iter()
             .map(|l| (index(l.0), index(l.1), l.3))
             .collect();
-        let pairs: Vec<(usize, usize)> = weighted.iter().map(|&(a, b, _)| (a, b)).collect();
-        EntityRanks {
-            degree: algo::degrees_of(entities, &pairs),
-            pagerank: algo::pagerank_of(
-                entities,
-                &weighted,
-                algo::PAGERANK_DAMPING,
-                algo::PAGERANK_ITERATIONS,
-            ),
-        }
+        let (degree, pagerank) = rayon::join(
+            || {
+                let pairs: Vec<(usize, usize)> = weighted.iter().map(|&(a, b, _)| (a, b)).collect();
+                algo::degrees_of(entities, &pairs)
+            },
+            || {
+                algo::pagerank_of(
+                    entities,
+                    &weighted,
+                    algo::PAGERANK_DAMPING,
+                    algo::PAGERANK_ITERATIONS,
+                )
+            },
+        );
+        EntityRanks { degree, pagerank }
     }
 }
 

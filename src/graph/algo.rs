@@ -146,17 +146,24 @@ pub fn pagerank_of(
         return Vec::new();
     }
     let damping = damping.clamp(0.0, 1.0);
-    let mut out_weight = vec![0.0f64; n];
+    // The edges within range, with their weights as floats, compact: the loop below reads
+    // them once per iteration. The sums are taken in the same order, so the ranks do not
+    // depend on this layout.
+    let mut valid: Vec<(u32, u32, f64)> = Vec::with_capacity(edges.len());
     for &(a, b, support) in edges {
-        if a >= n || b >= n {
-            continue;
+        if let (true, Ok(a32), Ok(b32)) = (a < n && b < n, u32::try_from(a), u32::try_from(b)) {
+            valid.push((a32, b32, support.max(1) as f64));
         }
-        let w = support.max(1) as f64;
-        out_weight[a] += w;
-        out_weight[b] += w;
+    }
+    let mut out_weight = vec![0.0f64; n];
+    for &(a, b, w) in &valid {
+        out_weight[a as usize] += w;
+        out_weight[b as usize] += w;
     }
     let mut rank = vec![1.0 / n as f64; n];
     let mut next = vec![0.0f64; n];
+    // damping × rank, per node, for the iteration under way.
+    let mut damped = vec![0.0f64; n];
     for _ in 0..iterations {
         let dangling: f64 = (0..n)
             .filter(|&i| out_weight[i] == 0.0)
@@ -164,13 +171,13 @@ pub fn pagerank_of(
             .sum();
         let base = (1.0 - damping) / n as f64 + damping * dangling / n as f64;
         next.iter_mut().for_each(|x| *x = base);
-        for &(a, b, support) in edges {
-            if a >= n || b >= n {
-                continue;
-            }
-            let w = support.max(1) as f64;
-            next[b] += damping * rank[a] * w / out_weight[a];
-            next[a] += damping * rank[b] * w / out_weight[b];
+        for (d, r) in damped.iter_mut().zip(&rank) {
+            *d = damping * r;
+        }
+        for &(a, b, w) in &valid {
+            let (a, b) = (a as usize, b as usize);
+            next[b] += damped[a] * w / out_weight[a];
+            next[a] += damped[b] * w / out_weight[b];
         }
         let delta: f64 = rank.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
         std::mem::swap(&mut rank, &mut next);
