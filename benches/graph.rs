@@ -12,6 +12,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use paperkg::export::sqlite::GraphRows;
+use paperkg::graph::algo;
 use paperkg::graph::relations::{self, Relations};
 use paperkg::ingest::{IngestOptions, Records};
 use paperkg::synth::{self, SynthConfig};
@@ -72,5 +73,41 @@ fn graph(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, graph);
+/// PageRank alone on a larger graph than 20k papers give: 300,000 nodes and 2,500,000
+/// weighted edges (about the entity graph of a million generated papers), drawn by a fixed
+/// linear congruential sequence with a skew towards low node numbers, as popular entities
+/// are.
+fn pagerank(c: &mut Criterion) {
+    const NODES: usize = 300_000;
+    const EDGES: usize = 2_500_000;
+    let mut state: u64 = 42;
+    let mut draw = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        state >> 33
+    };
+    let mut edges = Vec::with_capacity(EDGES);
+    for _ in 0..EDGES {
+        let (x, y, w) = (draw(), draw(), draw());
+        let skewed = |r: u64| ((r % 1000) * (r % 1000) * NODES as u64 / 1_000_000) as usize;
+        edges.push((skewed(x), (y as usize) % NODES, (w % 5) as usize + 1));
+    }
+    let mut group = c.benchmark_group("graph");
+    group.throughput(Throughput::Elements(EDGES as u64));
+    group.sample_size(10);
+    group.bench_function("PageRank, 300k nodes, 2.5M edges, 100 iterations", |b| {
+        b.iter(|| {
+            black_box(algo::pagerank_of(
+                NODES,
+                &edges,
+                algo::PAGERANK_DAMPING,
+                algo::PAGERANK_ITERATIONS,
+            ))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, graph, pagerank);
 criterion_main!(benches);

@@ -15,6 +15,7 @@ use std::collections::VecDeque;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
+use rayon::prelude::*;
 
 use super::relations::EntityRelation;
 use crate::extract::EntityType;
@@ -146,39 +147,70 @@ pub fn pagerank_of(
         return Vec::new();
     }
     let damping = damping.clamp(0.0, 1.0);
-    // The edges within range, with their weights as floats, compact: the loop below reads
-    // them once per iteration. The sums are taken in the same order, so the ranks do not
-    // depend on this layout.
-    let mut valid: Vec<(u32, u32, f64)> = Vec::with_capacity(edges.len());
+    let mut out_weight = vec![0.0f64; n];
+    // Where each node's rank comes from, node by node (compressed rows): the other end of
+    // each edge at it, with the edge's weight, in the order the edges are given, and for
+    // an edge `(a, b)` the contribution to `b` before the one to `a`. Summed in that order,
+    // node by node, the ranks are the same numbers as adding each edge's two contributions
+    // in turn, edge after edge; and the nodes can be summed in parallel.
+    let mut starts = vec![0usize; n + 1];
+    let mut valid = 0;
+    // Node numbers fit in u32 (petgraph's default index).
+    let in_range = |a: usize, b: usize| a < n && b < n && u32::try_from(n).is_ok();
     for &(a, b, support) in edges {
-        if let (true, Ok(a32), Ok(b32)) = (a < n && b < n, u32::try_from(a), u32::try_from(b)) {
-            valid.push((a32, b32, support.max(1) as f64));
+        if in_range(a, b) {
+            let w = support.max(1) as f64;
+            out_weight[a] += w;
+            out_weight[b] += w;
+            starts[a + 1] += 1;
+            starts[b + 1] += 1;
+            valid += 1;
         }
     }
-    let mut out_weight = vec![0.0f64; n];
-    for &(a, b, w) in &valid {
-        out_weight[a as usize] += w;
-        out_weight[b as usize] += w;
+    for i in 0..n {
+        starts[i + 1] += starts[i];
     }
+    let mut from = vec![0u32; 2 * valid];
+    let mut weight = vec![0.0f64; 2 * valid];
+    let mut fill = starts.clone();
+    for &(a, b, support) in edges {
+        if in_range(a, b) {
+            let w = support.max(1) as f64;
+            let (a32, b32) = (a as u32, b as u32);
+            from[fill[b]] = a32;
+            weight[fill[b]] = w;
+            fill[b] += 1;
+            from[fill[a]] = b32;
+            weight[fill[a]] = w;
+            fill[a] += 1;
+        }
+    }
+    drop(fill);
     let mut rank = vec![1.0 / n as f64; n];
     let mut next = vec![0.0f64; n];
-    // damping × rank, per node, for the iteration under way.
-    let mut damped = vec![0.0f64; n];
+    // Per node, for the iteration under way: damping × rank, and the node's out weight
+    // (side by side, so that each contribution reads one place).
+    let mut damped: Vec<(f64, f64)> = out_weight.iter().map(|&w| (0.0, w)).collect();
     for _ in 0..iterations {
         let dangling: f64 = (0..n)
             .filter(|&i| out_weight[i] == 0.0)
             .map(|i| rank[i])
             .sum();
         let base = (1.0 - damping) / n as f64 + damping * dangling / n as f64;
-        next.iter_mut().for_each(|x| *x = base);
         for (d, r) in damped.iter_mut().zip(&rank) {
-            *d = damping * r;
+            d.0 = damping * r;
         }
-        for &(a, b, w) in &valid {
-            let (a, b) = (a as usize, b as usize);
-            next[b] += damped[a] * w / out_weight[a];
-            next[a] += damped[b] * w / out_weight[b];
-        }
+        next.par_iter_mut().enumerate().for_each(|(v, x)| {
+            let mut sum = base;
+            for (&u, &w) in from[starts[v]..starts[v + 1]]
+                .iter()
+                .zip(&weight[starts[v]..starts[v + 1]])
+            {
+                let (d, out) = damped[u as usize];
+                sum += d * w / out;
+            }
+            *x = sum;
+        });
         let delta: f64 = rank.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
         std::mem::swap(&mut rank, &mut next);
         if delta < 1e-10 {
