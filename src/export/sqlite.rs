@@ -490,24 +490,24 @@ impl EdgeRows {
     }
 }
 
-/// The `entities` ranks and `edges` rows of a finished graph, computed before
-/// [`SqliteWriter::finish_with`] writes them, on any thread (a build prepares them while
-/// the writer indexes the papers).
+/// The `edges` rows of a finished graph, computed before [`SqliteWriter::finish_with`]
+/// writes them, on any thread (a build prepares them while the writer indexes the papers).
+/// The entities' ranks (degree, PageRank) are computed from them by `finish_with`, while
+/// it stores them.
 #[derive(Debug)]
 pub struct GraphRows {
     edges: EdgeRows,
-    ranks: EntityRanks,
 }
 
 impl GraphRows {
     /// The rows of `graph`; call [`KnowledgeGraph::finish`] first.
     ///
     /// # Complexity
-    /// O(e log e) for e edges, plus PageRank's O(i · e) for i iterations.
+    /// O(e log e) for e edges.
     pub fn of(graph: &KnowledgeGraph) -> GraphRows {
-        let edges = EdgeRows::collect(graph);
-        let ranks = EntityRanks::of(graph.entity_count(), &edges.links);
-        GraphRows { edges, ranks }
+        GraphRows {
+            edges: EdgeRows::collect(graph),
+        }
     }
 }
 
@@ -687,8 +687,19 @@ impl SqliteWriter {
     ) -> Result<Finished, ExportError> {
         self.index_papers()?;
         let sql = |e| self.sql_err(e);
-        self.write_entities(graph, &rows.ranks).map_err(sql)?;
-        self.write_edges(&rows.edges).map_err(sql)?;
+        // The ranks (PageRank above all: O(i · e)) are computed on the other core while
+        // this one stores the edges; the entities, which hold the ranks, come after.
+        let (ranks, edges_written) = std::thread::scope(|scope| {
+            let ranking = scope.spawn(|| EntityRanks::of(graph.entity_count(), &rows.edges.links));
+            let written = self.write_edges(&rows.edges);
+            // A panic there is a bug: it goes on as if the ranks had been computed here.
+            let ranks = ranking
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (ranks, written)
+        });
+        edges_written.map_err(sql)?;
+        self.write_entities(graph, &ranks).map_err(sql)?;
         self.write_meta(graph, info).map_err(sql)?;
         let parts = schema_parts();
         self.conn.execute_batch(parts.graph_indexes).map_err(sql)?;
