@@ -457,7 +457,15 @@ impl EdgeRows {
             Node::Entity(e) => e.ordinal,
         };
         let total = graph.paper_count();
-        let mut links: Vec<LinkRow> = Vec::new();
+        // One allocation of the exact size (a million papers: 2.6M rows of 56 bytes), not
+        // a series of doublings, each copied into fresh memory.
+        let entity_edges = graph
+            .graph
+            .raw_edges()
+            .iter()
+            .filter(|e| matches!(e.weight, Edge::EntityToEntity { .. }))
+            .count();
+        let mut links: Vec<LinkRow> = Vec::with_capacity(entity_edges);
         for edge in graph.graph.raw_edges() {
             let (s, t) = (edge.source(), edge.target());
             let (a, b) = (ordinal(s), ordinal(t));
