@@ -155,8 +155,9 @@ pub fn pagerank_of(
     // in turn, edge after edge; and the nodes can be summed in parallel.
     let mut starts = vec![0usize; n + 1];
     let mut valid = 0;
-    // Node numbers fit in u32 (petgraph's default index).
-    let in_range = |a: usize, b: usize| a < n && b < n && u32::try_from(n).is_ok();
+    // Node numbers are stored as u32 (petgraph's default index): larger graphs have none.
+    let fits = u32::try_from(n).is_ok();
+    let in_range = |a: usize, b: usize| fits && a < n && b < n;
     for &(a, b, support) in edges {
         if in_range(a, b) {
             let w = support.max(1) as f64;

@@ -201,6 +201,7 @@ struct PaperScratch {
     relation_counts: Vec<[usize; 5]>,
     /// Distinct evidence spans per distinct entity and relation, in mention order.
     spans: Vec<(usize, PaperRelation, Evidence)>,
+    /// The spans already in `spans`, by entity, relation and sentence.
     spans_seen: FastSet<(usize, PaperRelation, SpanKey)>,
     /// Entity → entity relations counted for this paper.
     seen_links: FastSet<(NodeIndex, NodeIndex, EntityRelation)>,
