@@ -189,12 +189,12 @@ pub fn pagerank_of(
     drop(fill);
     let mut rank = vec![1.0 / n as f64; n];
     let mut next = vec![0.0f64; n];
-    // Per node, for the iteration under way: damping × rank, and the node's out weight
+    // Per node: damping × rank for the iteration under way, and the node's out weight
     // (side by side, so that each contribution reads one place).
-    let mut damped: Vec<(f64, f64)> = out_weight.iter().map(|&w| (0.0, w)).collect();
+    let mut damped: Vec<(f64, f64)> = out_weight.into_iter().map(|w| (0.0, w)).collect();
     for _ in 0..iterations {
         let dangling: f64 = (0..n)
-            .filter(|&i| out_weight[i] == 0.0)
+            .filter(|&i| damped[i].1 == 0.0)
             .map(|i| rank[i])
             .sum();
         let base = (1.0 - damping) / n as f64 + damping * dangling / n as f64;

@@ -153,9 +153,6 @@ pub struct AddedPaper {
     pub evidence: Vec<EvidenceRecord>,
 }
 
-/// The key an entity is indexed under: its type and its folded name.
-pub type EntityKey = (EntityType, String);
-
 /// Counts of an entity → entity relation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct LinkCount {
@@ -198,7 +195,7 @@ struct PaperScratch {
     /// Mentions per distinct entity.
     counts: Vec<usize>,
     /// Mentions per distinct entity and relation (indexed by `PaperRelation as usize`).
-    relation_counts: Vec<[usize; 5]>,
+    relation_counts: Vec<[usize; PaperRelation::ALL.len()]>,
     /// Distinct evidence spans per distinct entity and relation, in mention order.
     spans: Vec<(usize, PaperRelation, Evidence)>,
     /// The spans already in `spans`, by entity, relation and sentence.
@@ -327,7 +324,7 @@ impl KnowledgeGraph {
             let slot = *sc.slot_of.entry(r.node).or_insert_with(|| {
                 sc.distinct.push((r.node, i));
                 sc.counts.push(0);
-                sc.relation_counts.push([0; 5]);
+                sc.relation_counts.push([0; PaperRelation::ALL.len()]);
                 sc.distinct.len() - 1
             });
             sc.counts[slot] += 1;
