@@ -1266,6 +1266,13 @@ pub fn read_stats(path: &Path) -> Result<DbStats, ExportError> {
 
 /// Opens a paperkg database read-only and checks that it is one, of this schema version.
 ///
+/// The connection keeps its shared lock from its first read until it is closed
+/// (`locking_mode = EXCLUSIVE`, which for a reader blocks only writers): a query that runs
+/// thousands of small statements, such as `neighbors` listing tens of thousands of
+/// entities, would otherwise take and drop the file lock, and check whether the file
+/// changed, around each. paperkg never writes into a finished database (a build writes
+/// a new file and renames it over the old one), so no paperkg writer waits on it.
+///
 /// Fails, naming `path`, when the file is missing, is not an SQLite database, is not a
 /// paperkg database, or has another [`SCHEMA_VERSION`].
 pub fn open_read_only(path: &Path) -> Result<Connection, ExportError> {
@@ -1279,6 +1286,8 @@ pub fn open_read_only(path: &Path) -> Result<Connection, ExportError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
     conn.pragma_update(None, "query_only", true).map_err(sql)?;
+    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+        .map_err(sql)?;
     let not_db = |reason: String| ExportError::NotADatabase {
         path: path.to_path_buf(),
         reason,

@@ -1004,4 +1004,35 @@ mod tests {
             }
         }
     }
+
+    /// A relation the store cannot read, met in the middle of a scan of `edges` (its
+    /// rows handed between two threads), stops the search with an error naming it, the
+    /// same as when read through the indexes.
+    #[test]
+    fn a_damaged_relation_stops_a_scan_with_an_error() {
+        let (dir, store) = bundled();
+        let start = store.resolve("LoRA", None).unwrap().entity.id;
+        let other = store.resolve("MMLU", None).unwrap().entity.id;
+        drop(store);
+        let path = dir.path().join("kg.sqlite");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA ignore_check_constraints = ON;")
+            .unwrap();
+        conn.execute(
+            "INSERT INTO edges VALUES (?1, ?2, 'cites', 1, 0, NULL)",
+            rusqlite::params![start, other],
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        for reading in [Reading::Scan, Reading::Indexed] {
+            let err = store
+                .reach(start, 2, Follow::default(), reading, &|_| true, 10)
+                .unwrap_err();
+            assert!(
+                matches!(&err, StoreError::Damaged { reason, .. } if reason == "unknown relation \"cites\" in edges"),
+                "{reading:?}: {err}"
+            );
+        }
+    }
 }
