@@ -781,7 +781,7 @@ pub fn explain(
 mod tests {
     use super::*;
     use crate::graph::algo::LinkInfo;
-    use crate::store::tests::{bundled, full_scans};
+    use crate::store::tests::{bundled, full_scans, plan_lines};
 
     /// What [`neighbors`] lists, the slow way: every entity of type `kind` within `depth`
     /// hops of `start`, by `algo::neighborhood` on the loaded ball (the way it was
@@ -1033,6 +1033,22 @@ mod tests {
                 matches!(&err, StoreError::Damaged { reason, .. } if reason == "unknown relation \"cites\" in edges"),
                 "{reading:?}: {err}"
             );
+        }
+    }
+
+    /// `related` reads an entity's co-mentions through its own rows of `edges` (the key
+    /// and `edges_target`), not through `edges_relation`, which holds every co-mention
+    /// of the graph: without statistics SQLite would take `relation = 'co_mentioned' AND
+    /// support >= ?` for the narrower filter.
+    #[test]
+    fn related_reads_only_the_entitys_own_relations() {
+        let (_dir, store) = bundled();
+        let report = related(&store, "LoRA", None, 1, 10).unwrap();
+        assert!(report.total > 10, "{}", report.total);
+        let lines = plan_lines(&store);
+        assert!(lines.iter().any(|(_, sql)| sql.contains("'co_mentioned'")));
+        for (detail, sql) in lines {
+            assert!(!detail.contains("edges_relation"), "{detail}  <-  {sql}");
         }
     }
 }
