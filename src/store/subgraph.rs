@@ -15,13 +15,12 @@
 //! keeping per entity only the strongest relation reaching it; [`Store::layers`] only
 //! collects the ids. Both read a layer's relations through the indexes, or, once a layer's
 //! entities have about as many relations as half the table, by one scan of `edges`
-//! ([`Reading`]).
+//! ([`Reading`]), which one thread reads while another searches.
 //!
 //! This module does not explain anything; `explore.rs` does, on what it loads or finds.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-
 use std::sync::mpsc;
 
 use rusqlite::{params, Row};
