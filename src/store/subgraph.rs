@@ -735,9 +735,14 @@ impl<W: Weighing> LayerReader<W> {
             if last {
                 return store.scan_edges(self.follow, numbering, |s, t, w| cross(s, t, &w));
             }
+            // This layer is searched as the rows come in, and they are kept for the next.
             let mut all = Vec::with_capacity(self.edge_count.unwrap_or(0));
-            store.scan_edges(self.follow, numbering, |s, t, w| all.push((s, t, w)))?;
+            store.scan_edges(self.follow, numbering, |s, t, w| {
+                cross(s, t, &w);
+                all.push((s, t, w));
+            })?;
             self.scanned = Some(all);
+            return Ok(());
         }
         if let Some(all) = &self.scanned {
             for (s, t, w) in all {
