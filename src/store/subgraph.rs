@@ -340,7 +340,8 @@ impl Store {
                     for (s, t, w) in batch.drain(..) {
                         each(numbering.of(s)?, numbering.of(t)?, w);
                     }
-                    // The reader may have finished and gone: then the batch is not needed.
+                    // Handed back for the reader to fill again; dropped when it holds
+                    // enough of them.
                     let _ = empty_tx.try_send(batch);
                 }
                 Ok(())
