@@ -22,6 +22,7 @@
 //! This module does not decide paper identity, resolve entities or answer the explore
 //! commands' queries; it stores what the graph stage decided.
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -102,7 +103,8 @@ const FORMAT: &str = "paperkg";
 ///   `edges` by source entity: those look-ups need no index. An entity's mentions and
 ///   evidence are reached through `paper_entities`, which is indexed by entity.
 /// * `meta`: key/value facts about the build (`format`, `schema_version`, `tool_version`,
-///   `inputs` as a JSON array, `records_read`, `problems`, `papers`, `entities`,
+///   `inputs` as a JSON array, `records_read`, `problems`, `papers`, `entities`, the rows
+///   of `provenance`, `mentions`, `paper_entities` and `evidence` under those names,
 ///   `full_text`, `extraction`: `lexicon + discovery` or `lexicon only`). No timing or
 ///   other fact that differs between two builds of the same input is stored, so
 ///   rebuilding gives the same bytes.
@@ -429,6 +431,19 @@ pub struct SqliteWriter {
     options: WriterOptions,
     /// [`SqliteWriter::index_papers`] ran.
     papers_indexed: bool,
+    /// Rows inserted into the papers' tables, recorded in `meta`.
+    written: Written,
+}
+
+/// Rows inserted into the papers' tables by [`PaperInserts`], counted as they go in, so
+/// that `meta` can record them and `paperkg stats` need not count a million papers'
+/// mentions and evidence again (a second on a 1M-paper database).
+#[derive(Debug, Default)]
+struct Written {
+    provenance: Cell<usize>,
+    mentions: Cell<usize>,
+    paper_entities: Cell<usize>,
+    evidence: Cell<usize>,
 }
 
 /// How often the database file is flushed to disk while it is written: most of it is on
@@ -587,6 +602,7 @@ impl SqliteWriter {
             tmp,
             options,
             papers_indexed: false,
+            written: Written::default(),
         })
     }
 
@@ -597,9 +613,10 @@ impl SqliteWriter {
     /// The prepared inserts for the rows of papers. Drop them before
     /// [`index_papers`](Self::index_papers) or [`finish`](Self::finish).
     pub fn inserts(&self) -> Result<PaperInserts<'_>, ExportError> {
-        let prepare = |table: &str, columns: &[&str]| {
-            BulkInsert::prepare(&self.conn, table, columns).map_err(|e| self.sql_err(e))
+        let prepare = |table: &str, columns: &[&str], written| {
+            BulkInsert::prepare(&self.conn, table, columns, written).map_err(|e| self.sql_err(e))
         };
+        let w = &self.written;
         Ok(PaperInserts {
             papers: prepare(
                 "papers",
@@ -613,8 +630,13 @@ impl SqliteWriter {
                     "categories",
                     "update_date",
                 ],
+                None,
             )?,
-            provenance: prepare("provenance", &["paper_id", "file", "line"])?,
+            provenance: prepare(
+                "provenance",
+                &["paper_id", "file", "line"],
+                Some(&w.provenance),
+            )?,
             mentions: prepare(
                 "mentions",
                 &[
@@ -626,10 +648,12 @@ impl SqliteWriter {
                     "char_start",
                     "char_end",
                 ],
+                Some(&w.mentions),
             )?,
             links: prepare(
                 "paper_entities",
                 &["paper_id", "entity_id", "relation", "count"],
+                Some(&w.paper_entities),
             )?,
             evidence: prepare(
                 "evidence",
@@ -645,6 +669,7 @@ impl SqliteWriter {
                     "char_end",
                     "rule",
                 ],
+                Some(&w.evidence),
             )?,
             target: self.tmp.target(),
         })
@@ -755,6 +780,7 @@ impl SqliteWriter {
                 "degree",
                 "pagerank",
             ],
+            None,
         )?;
         let nodes = graph.entity_nodes();
         entities.insert(&nodes, |b, &&(ix, e)| {
@@ -787,7 +813,7 @@ impl SqliteWriter {
                 .collect();
             names.into_iter().map(move |alias| (e.ordinal, alias))
         });
-        BulkInsert::prepare(&self.conn, "aliases", &["entity_id", "alias", "key"])?.insert(
+        BulkInsert::prepare(&self.conn, "aliases", &["entity_id", "alias", "key"], None)?.insert(
             aliases,
             |b, &(ordinal, alias)| {
                 b.bind(int(ordinal))?;
@@ -809,6 +835,7 @@ impl SqliteWriter {
                 "sentences",
                 "pmi",
             ],
+            None,
         )?;
         edges.insert(
             &rows.links,
@@ -831,7 +858,8 @@ impl SqliteWriter {
         } else {
             "skipped"
         };
-        let rows: [(&str, String); 10] = [
+        let w = &self.written;
+        let rows: [(&str, String); 14] = [
             ("format", FORMAT.to_string()),
             ("schema_version", SCHEMA_VERSION.to_string()),
             ("tool_version", info.tool_version.clone()),
@@ -840,6 +868,10 @@ impl SqliteWriter {
             ("problems", info.problems.to_string()),
             ("papers", graph.paper_count().to_string()),
             ("entities", graph.entity_count().to_string()),
+            ("provenance", w.provenance.get().to_string()),
+            ("mentions", w.mentions.get().to_string()),
+            ("paper_entities", w.paper_entities.get().to_string()),
+            ("evidence", w.evidence.get().to_string()),
             ("full_text", full_text.to_string()),
             ("extraction", extraction_label(info.discovery).to_string()),
         ];
@@ -884,18 +916,35 @@ const ROWS_PER_INSERT: usize = 32;
 struct BulkInsert<'w> {
     many: rusqlite::Statement<'w>,
     one: rusqlite::Statement<'w>,
+    /// Rows inserted into the table, by this and the inserts before, when they are
+    /// counted.
+    written: Option<&'w Cell<usize>>,
 }
 
 impl<'w> BulkInsert<'w> {
-    /// Prepares `INSERT INTO table (columns) VALUES (?, …)` in both forms.
-    fn prepare(conn: &'w Connection, table: &str, columns: &[&str]) -> rusqlite::Result<Self> {
+    /// Prepares `INSERT INTO table (columns) VALUES (?, …)` in both forms; the rows it
+    /// inserts are added to `written`, if given.
+    fn prepare(
+        conn: &'w Connection,
+        table: &str,
+        columns: &[&str],
+        written: Option<&'w Cell<usize>>,
+    ) -> rusqlite::Result<Self> {
         let row = format!("({})", vec!["?"; columns.len()].join(", "));
         let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
         let rows = vec![row.as_str(); ROWS_PER_INSERT].join(", ");
         Ok(BulkInsert {
             many: conn.prepare(&format!("{head}{rows}"))?,
             one: conn.prepare(&format!("{head}{row}"))?,
+            written,
         })
+    }
+
+    /// Adds `n` rows inserted to the count, if kept.
+    fn count(&self, n: usize) {
+        if let Some(written) = self.written {
+            written.set(written.get() + n);
+        }
     }
 
     /// Inserts `rows` in order; `bind` binds one row's values, column by column.
@@ -913,12 +962,14 @@ impl<'w> BulkInsert<'w> {
                     bind(&mut binder, row)?;
                 }
                 self.many.raw_execute()?;
+                self.count(chunk.len());
                 chunk.clear();
             }
         }
         for row in &chunk {
             bind(&mut Binder::new(&mut self.one), row)?;
             self.one.raw_execute()?;
+            self.count(1);
         }
         Ok(())
     }
@@ -1195,7 +1246,9 @@ pub struct DbStats {
     pub extraction: String,
 }
 
-/// Reads summary figures back from a database, opened read-only.
+/// Reads summary figures back from a database, opened read-only: the row counts the build
+/// recorded in `meta`, and counts of the tables it did not record (or, in a database
+/// without them, of every table).
 ///
 /// Fails with a message naming `path` when the file is missing, is not an SQLite
 /// database, is not a paperkg database, or has another [`SCHEMA_VERSION`].
@@ -1222,6 +1275,28 @@ pub fn read_stats(path: &Path) -> Result<DbStats, ExportError> {
             reason: format!("meta value {k} = {v:?} is not a number"),
         })
     };
+    // A count the build recorded in `meta`, else counted (a database built before the
+    // count was recorded, or whose `meta` was edited into something that is no number).
+    let recorded_or = |k: &str, q: &str| -> Result<usize, ExportError> {
+        match meta(k)?.parse::<usize>() {
+            Ok(n) => Ok(n),
+            Err(_) => count(q),
+        }
+    };
+    let papers = recorded_or("papers", "SELECT COUNT(*) FROM papers")?;
+    let records = recorded_or("provenance", "SELECT COUNT(*) FROM provenance")?;
+    // Every paper has at least one provenance row, so the records beyond the first of
+    // each paper are the records beyond the papers; counted when either was not recorded.
+    let duplicates = match (
+        meta("papers")?.parse::<usize>(),
+        meta("provenance")?.parse::<usize>(),
+    ) {
+        (Ok(_), Ok(_)) => records.saturating_sub(papers),
+        _ => count(
+            "SELECT COALESCE(SUM(n - 1), 0) FROM \
+             (SELECT COUNT(*) AS n FROM provenance GROUP BY paper_id)",
+        )?,
+    };
     let mut entities_by_type = Vec::with_capacity(EntityType::ALL.len());
     for kind in EntityType::ALL {
         let n = conn
@@ -1244,19 +1319,16 @@ pub fn read_stats(path: &Path) -> Result<DbStats, ExportError> {
         })?
     };
     Ok(DbStats {
-        papers: count("SELECT COUNT(*) FROM papers")?,
-        records: count("SELECT COUNT(*) FROM provenance")?,
-        duplicates: count(
-            "SELECT COALESCE(SUM(n - 1), 0) FROM \
-             (SELECT COUNT(*) AS n FROM provenance GROUP BY paper_id)",
-        )?,
+        papers,
+        records,
+        duplicates,
         entities_by_type,
         family_only: count("SELECT COUNT(*) FROM entities WHERE paper_count = 0")?,
-        mentions: count("SELECT COUNT(*) FROM mentions")?,
-        mention_edges: count("SELECT COUNT(*) FROM paper_entities")?,
+        mentions: recorded_or("mentions", "SELECT COUNT(*) FROM mentions")?,
+        mention_edges: recorded_or("paper_entities", "SELECT COUNT(*) FROM paper_entities")?,
         co_mention_edges: count("SELECT COUNT(*) FROM edges WHERE relation = 'co_mentioned'")?,
         relation_edges: count("SELECT COUNT(*) FROM edges WHERE relation <> 'co_mentioned'")?,
-        evidence: count("SELECT COUNT(*) FROM evidence")?,
+        evidence: recorded_or("evidence", "SELECT COUNT(*) FROM evidence")?,
         problems: usize::try_from(number("problems")?).unwrap_or(usize::MAX),
         inputs,
         tool_version: meta("tool_version")?,
@@ -1503,13 +1575,15 @@ mod tests {
     }
 
     /// Rows go in whole, in order, whether they fill multi-row statements, part of one,
-    /// or neither; a bad row fails the call.
+    /// or neither, and are counted; a bad row fails the call, and the rows of its
+    /// statement are not counted.
     #[test]
     fn bulk_insert_writes_every_row_in_order() {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE t (n INTEGER NOT NULL, s TEXT)")
             .unwrap();
-        let mut bulk = BulkInsert::prepare(&conn, "t", &["n", "s"]).unwrap();
+        let written = Cell::new(0);
+        let mut bulk = BulkInsert::prepare(&conn, "t", &["n", "s"], Some(&written)).unwrap();
         let bind = |b: &mut Binder<'_, '_>, n: &i64| {
             b.bind(n)?;
             b.bind((n % 3 != 0).then(|| format!("row {n}")))
@@ -1533,12 +1607,16 @@ mod tests {
             .map(|n| (n, (n % 3 != 0).then(|| format!("row {n}"))))
             .collect();
         assert_eq!(found, expected);
+        assert_eq!(written.get(), expected.len());
         let null = |b: &mut Binder<'_, '_>, n: &Option<i64>| {
             b.bind(n)?;
             b.bind("x")
         };
         let rows: Vec<Option<i64>> = (0..40).map(|n| (n != 35).then_some(n)).collect();
         assert!(bulk.insert(rows.iter().copied(), null).is_err());
+        // The first 32 went in by one statement; the 33rd to 35th, one by one, failed at
+        // the 36th row.
+        assert_eq!(written.get(), expected.len() + 35);
     }
 
     fn paper<'a>(ordinal: usize, key: &'a str, record: &'a Record) -> PaperRow<'a> {
@@ -1658,6 +1736,49 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    /// `paperkg stats` reads the counts the build recorded in `meta`, and they are the
+    /// tables' own counts: for a build of part of the bundled corpus, and after the rest
+    /// is appended to it (the stored papers replayed into the new file).
+    #[test]
+    fn recorded_counts_are_the_tables_counts() {
+        use crate::build::{build, bundled_samples, BuildConfig, Silent};
+        use crate::{Extractor, Lexicon};
+        let mut files: Vec<PathBuf> = fs::read_dir(bundled_samples())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), 4);
+        let dir = tempfile::tempdir().unwrap();
+        let extractor = Extractor::new(&Lexicon::builtin());
+        let mut config = BuildConfig::new(files[..2].to_vec(), dir.path().to_path_buf());
+        let path = dir.path().join("kg.sqlite");
+        let counted = dir.path().join("counted.sqlite");
+        let check = |path: &Path| {
+            let recorded = read_stats(path).unwrap();
+            fs::copy(path, &counted).unwrap();
+            Connection::open(&counted)
+                .unwrap()
+                .execute(
+                    "DELETE FROM meta WHERE key IN \
+                     ('papers', 'provenance', 'mentions', 'paper_entities', 'evidence')",
+                    [],
+                )
+                .unwrap();
+            assert_eq!(recorded, read_stats(&counted).unwrap());
+            recorded
+        };
+        build(&config, &extractor, &mut Silent).unwrap();
+        let first = check(&path);
+        config.inputs = files[2..].to_vec();
+        config.append = true;
+        build(&config, &extractor, &mut Silent).unwrap();
+        let all = check(&path);
+        assert!(all.papers > first.papers, "{first:?} {all:?}");
+        assert!(all.records > first.records && all.duplicates > 0, "{all:?}");
+        assert!(all.mentions > first.mentions && all.evidence > first.evidence);
     }
 
     #[test]
