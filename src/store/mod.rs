@@ -745,10 +745,18 @@ mod tests {
     pub(in crate::store) fn full_scans(store: &Store) -> Vec<String> {
         let mut scans = Vec::new();
         for (d, sql) in plan_lines(store) {
-            let scan = d.starts_with("SCAN ") && !d.contains(" USING ");
-            // A scan of a CTE, subquery result or constant row list is not a table's.
-            let derived = d.contains("CONSTANT ROW") || d.starts_with("SCAN (");
-            if scan && !derived {
+            let Some(rest) = d.strip_prefix("SCAN ") else {
+                continue;
+            };
+            // The table's name or alias (`SCAN e` for `entities e`).
+            let name = rest.split(' ').next().unwrap_or_default();
+            // A scan of a CTE, a subquery's result or a list of constant rows is not a
+            // table's: such a name follows the subquery's closing parenthesis.
+            let derived = d.contains("CONSTANT ROW")
+                || d.contains("VALUES CLAUSE")
+                || name.starts_with('(')
+                || sql.contains(&format!(") {name} "));
+            if !d.contains(" USING ") && !derived {
                 scans.push(format!("{d}  <-  {sql}"));
             }
         }

@@ -36,6 +36,9 @@ type EdgeKey = (i64, i64, &'static str);
 /// Entities fetched per `IN (…)` query when assembling a part of the graph.
 const ENTITY_CHUNK: usize = 500;
 
+/// Relations whose PMI [`Store::pmis`] reads per query.
+const PMI_CHUNK: usize = 300;
+
 /// The relations of entity `?1` that a [`Follow`] allows (`?2`: the relation or NULL,
 /// `?3`: 1 for only those with a sentence), selecting `outgoing` columns from those it is
 /// the source of and `incoming` from those it is the target of.
@@ -252,19 +255,41 @@ impl Store {
         Ok(out)
     }
 
-    /// The PMI of the relation `(source, target, relation)`, if it has one.
-    pub fn pmi(
+    /// The PMI of each relation `(source, target, relation)` of `keys` that has one.
+    ///
+    /// # Complexity
+    /// One query per 300 relations, each looked up by the key in key order (a list of
+    /// tens of thousands of neighbours reads them in a few dozen queries rather than one
+    /// each).
+    pub fn pmis(
         &self,
-        source: i64,
-        target: i64,
-        relation: EntityRelation,
-    ) -> Result<Option<f64>, StoreError> {
-        let rows = self.rows(
-            "SELECT pmi FROM edges WHERE source_id = ?1 AND target_id = ?2 AND relation = ?3",
-            params![source, target, relation.as_str()],
-            |r| r.get(0).map(Ok),
-        )?;
-        Ok(rows.into_iter().next().flatten())
+        keys: &[(i64, i64, EntityRelation)],
+    ) -> Result<HashMap<(i64, i64, EntityRelation), f64>, StoreError> {
+        let mut sorted = keys.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut out = HashMap::with_capacity(sorted.len());
+        for chunk in sorted.chunks(PMI_CHUNK) {
+            let rows: Vec<String> = chunk
+                .iter()
+                .map(|(s, t, r)| format!("({s},{t},'{}')", r.as_str()))
+                .collect();
+            let sql = format!(
+                "SELECT e.source_id, e.target_id, e.relation, e.pmi FROM (VALUES {}) k \
+                 JOIN edges e ON e.source_id = k.column1 AND e.target_id = k.column2 \
+                 AND e.relation = k.column3 WHERE e.pmi IS NOT NULL",
+                rows.join(",")
+            );
+            let found = self.rows(&sql, [], |r| {
+                let rel: String = r.get(2)?;
+                let Ok(relation) = rel.parse::<EntityRelation>() else {
+                    return Ok(Err(format!("unknown relation {rel:?} in edges")));
+                };
+                Ok(Ok(((r.get(0)?, r.get(1)?, relation), r.get(3)?)))
+            })?;
+            out.extend(found);
+        }
+        Ok(out)
     }
 
     /// Whether the entities `ids` have, by their stored degrees, at least `rows` relations
