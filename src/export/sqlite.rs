@@ -1275,23 +1275,27 @@ pub fn read_stats(path: &Path) -> Result<DbStats, ExportError> {
             reason: format!("meta value {k} = {v:?} is not a number"),
         })
     };
-    // A count the build recorded in `meta`, else counted (a database built before the
-    // count was recorded, or whose `meta` was edited into something that is no number).
+    let recorded = |k: &str| recorded_count(&conn, k).map_err(sql);
+    // A count the build recorded in `meta`, else counted.
     let recorded_or = |k: &str, q: &str| -> Result<usize, ExportError> {
-        match meta(k)?.parse::<usize>() {
-            Ok(n) => Ok(n),
-            Err(_) => count(q),
+        match recorded(k)? {
+            Some(n) => Ok(n),
+            None => count(q),
         }
     };
-    let papers = recorded_or("papers", "SELECT COUNT(*) FROM papers")?;
-    let records = recorded_or("provenance", "SELECT COUNT(*) FROM provenance")?;
+    let (recorded_papers, recorded_records) = (recorded("papers")?, recorded("provenance")?);
+    let papers = match recorded_papers {
+        Some(n) => n,
+        None => count("SELECT COUNT(*) FROM papers")?,
+    };
+    let records = match recorded_records {
+        Some(n) => n,
+        None => count("SELECT COUNT(*) FROM provenance")?,
+    };
     // Every paper has at least one provenance row, so the records beyond the first of
     // each paper are the records beyond the papers; counted when either was not recorded.
-    let duplicates = match (
-        meta("papers")?.parse::<usize>(),
-        meta("provenance")?.parse::<usize>(),
-    ) {
-        (Ok(_), Ok(_)) => records.saturating_sub(papers),
+    let duplicates = match (recorded_papers, recorded_records) {
+        (Some(_), Some(_)) => records.saturating_sub(papers),
         _ => count(
             "SELECT COALESCE(SUM(n - 1), 0) FROM \
              (SELECT COUNT(*) AS n FROM provenance GROUP BY paper_id)",
@@ -1334,6 +1338,15 @@ pub fn read_stats(path: &Path) -> Result<DbStats, ExportError> {
         tool_version: meta("tool_version")?,
         extraction: meta("extraction")?,
     })
+}
+
+/// A row count the build recorded in `meta` under `key`; `None` in a database built
+/// before it was recorded, or whose `meta` was edited into something that is no number.
+pub(crate) fn recorded_count(conn: &Connection, key: &str) -> rusqlite::Result<Option<usize>> {
+    let value: Option<Option<String>> = conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?;
+    Ok(value.flatten().and_then(|v| v.parse().ok()))
 }
 
 /// Opens a paperkg database read-only and checks that it is one, of this schema version.

@@ -29,7 +29,9 @@ use std::str::FromStr;
 
 use rusqlite::params;
 
-use super::{entity_row, limit_param, size, EntityRow, Store, StoreError, ENTITY_COLUMNS};
+use super::{
+    edge_relation, entity_row, limit_param, size, EntityRow, Store, StoreError, ENTITY_COLUMNS,
+};
 use crate::export::model::{EntityItem, EntityLink, ExportGraph, PaperItem, PaperLink, Scope};
 use crate::extract::EntityType;
 use crate::graph::algo::LinkInfo;
@@ -309,9 +311,9 @@ fn entity_links_among(store: &Store, kept: &HashSet<i64>) -> Result<Vec<EntityLi
 /// Reads an [`EntityLink`]: `source_id, target_id, relation, support, sentences, pmi`,
 /// then its evidence count.
 fn entity_link_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<EntityLink, String>> {
-    let rel: String = r.get(2)?;
-    let Ok(relation) = rel.parse::<EntityRelation>() else {
-        return Ok(Err(format!("unknown relation {rel:?} in edges")));
+    let relation = match edge_relation(r, 2)? {
+        Ok(relation) => relation,
+        Err(reason) => return Ok(Err(reason)),
     };
     Ok(Ok(EntityLink {
         source: r.get(0)?,

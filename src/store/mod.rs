@@ -28,7 +28,7 @@ use petgraph::graph::NodeIndex;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
-use crate::export::sqlite::open_read_only;
+use crate::export::sqlite::{open_read_only, recorded_count};
 use crate::export::ExportError;
 use crate::extract::EntityType;
 use crate::graph::algo::{EntityGraph, EntityInfo, LinkInfo};
@@ -580,14 +580,7 @@ impl Store {
     /// One lookup; counting instead reads a whole index of `papers` (a third of a
     /// second at a million papers).
     pub fn paper_count(&self) -> Result<usize, StoreError> {
-        let recorded: Option<String> = self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'papers'", [], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| self.sql(e))?;
-        if let Some(n) = recorded.and_then(|v| v.parse::<usize>().ok()) {
+        if let Some(n) = recorded_count(&self.conn, "papers").map_err(|e| self.sql(e))? {
             return Ok(n);
         }
         self.conn
@@ -636,11 +629,19 @@ fn entity_row(r: &Row<'_>) -> rusqlite::Result<Result<EntityRow, String>> {
     }))
 }
 
+/// Reads column `i`, an entity → entity relation of `edges`; the reason when it is none.
+fn edge_relation(r: &Row<'_>, i: usize) -> rusqlite::Result<Result<EntityRelation, String>> {
+    let rel: String = r.get(i)?;
+    Ok(rel
+        .parse::<EntityRelation>()
+        .map_err(|_| format!("unknown relation {rel:?} in edges")))
+}
+
 /// Reads an `edges` row: `source_id, target_id, relation, support, sentences, pmi`.
 fn edge_row(r: &Row<'_>) -> rusqlite::Result<Result<(i64, i64, LinkInfo), String>> {
-    let rel: String = r.get(2)?;
-    let Ok(relation) = rel.parse::<EntityRelation>() else {
-        return Ok(Err(format!("unknown relation {rel:?} in edges")));
+    let relation = match edge_relation(r, 2)? {
+        Ok(relation) => relation,
+        Err(reason) => return Ok(Err(reason)),
     };
     Ok(Ok((
         r.get(0)?,

@@ -25,7 +25,7 @@ use std::sync::mpsc;
 
 use rusqlite::{params, Row};
 
-use super::{edge_row, entity_row, size, EntityRow, LoadedGraph, Store, StoreError};
+use super::{edge_relation, edge_row, entity_row, size, EntityRow, LoadedGraph, Store, StoreError};
 use crate::extract::EntityType;
 use crate::graph::algo::LinkInfo;
 use crate::graph::EntityRelation;
@@ -102,12 +102,13 @@ impl Store {
         let mut levels = Levels::default();
         let mut layer = vec![0];
         let mut layers = Vec::new();
-        for level in 0..depth_levels(depth) {
+        let last_level = depth_levels(depth);
+        for level in 0..last_level {
             let mut next = Vec::new();
             if reader.will_scan(self, &layer)? {
                 levels.reserve(reader.entities_hint());
             }
-            reader.read(self, &layer, level + 1 == depth_levels(depth), |s, t, _| {
+            reader.read(self, &layer, level + 1 == last_level, |s, t, _| {
                 for (from, to) in [(s, t), (t, s)] {
                     if levels.at(from) == level && levels.at(to) == UNSEEN {
                         levels.set(to, level + 1);
@@ -160,8 +161,9 @@ impl Store {
         let mut arrivals: Vec<Option<Arrival>> = vec![None];
         let mut layer = vec![0];
         let (mut total, mut found) = (0, Vec::new());
-        for level in 0..depth_levels(depth) {
-            let last = level + 1 == depth_levels(depth);
+        let last_level = depth_levels(depth);
+        for level in 0..last_level {
+            let last = level + 1 == last_level;
             let mut next = Vec::new();
             if reader.will_scan(self, &layer)? {
                 let hint = reader.entities_hint();
@@ -281,9 +283,9 @@ impl Store {
                 rows.join(",")
             );
             let found = self.rows(&sql, [], |r| {
-                let rel: String = r.get(2)?;
-                let Ok(relation) = rel.parse::<EntityRelation>() else {
-                    return Ok(Err(format!("unknown relation {rel:?} in edges")));
+                let relation = match edge_relation(r, 2)? {
+                    Ok(relation) => relation,
+                    Err(reason) => return Ok(Err(reason)),
                 };
                 Ok(Ok(((r.get(0)?, r.get(1)?, relation), r.get(3)?)))
             })?;
