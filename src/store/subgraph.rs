@@ -15,17 +15,19 @@
 //! keeping per entity only the strongest relation reaching it; [`Store::layers`] only
 //! collects the ids. Both read a layer's relations through the indexes, or, once a layer's
 //! entities have about as many relations as half the table, by one scan of `edges`
-//! ([`Reading`]), which one thread reads while another searches.
+//! ([`Reading`]), which two threads read, half each, while a third searches.
 //!
 //! This module does not explain anything; `explore.rs` does, on what it loads or finds.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::Path;
 use std::sync::mpsc;
 
 use rusqlite::{params, Row};
 
 use super::{edge_relation, edge_row, entity_row, size, EntityRow, LoadedGraph, Store, StoreError};
+use crate::export::sqlite::open_read_only;
 use crate::extract::EntityType;
 use crate::graph::algo::LinkInfo;
 use crate::graph::EntityRelation;
@@ -338,30 +340,55 @@ impl Store {
     }
 
     /// Calls `each(source, target, weight)` on every relation `follow` allows, with its
-    /// ends numbered by `numbering`, in the table's order.
+    /// ends numbered by `numbering`, in the table's order; `rows` is how many relations
+    /// `edges` holds.
     ///
-    /// Two threads share the work: this one steps SQLite through the table and decodes the
+    /// Threads share the work: this one steps SQLite through the table and decodes the
     /// rows, another numbers their ends and calls `each`, batch by batch. Reading a row
-    /// costs about as much as what a search does with it, so the scan takes about half
-    /// the time on two cores; the order, and so the answer, is the same as on one.
+    /// costs more than what a search does with it, so when the table holds at least
+    /// [`SCAN_SPLIT_MIN_ROWS`] and a second core is there, a third thread reads the
+    /// second half of the table (by key) through its own connection at the same time,
+    /// and its rows wait until the first half's are numbered. The order, and so the
+    /// answer, is the same as on one thread.
     ///
     /// # Complexity
-    /// One scan of `edges`; at most [`SCAN_BATCHES`] batches of [`SCAN_BATCH`] rows held.
+    /// One scan of `edges`; at most [`SCAN_BATCHES`] batches of [`SCAN_BATCH`] rows of the
+    /// first half held, and up to every row of the second half.
     fn scan_edges<W: Weighing + Send>(
         &self,
         follow: Follow,
         numbering: &mut Numbering,
+        rows: usize,
         mut each: impl FnMut(u32, u32, W) + Send,
     ) -> Result<(), StoreError> {
-        let sql = format!(
+        let select = format!(
             "SELECT source_id, target_id{} FROM edges \
              WHERE (?1 IS NULL OR relation = ?1) AND (?2 = 0 OR sentences > 0)",
             W::COLUMNS
         );
         let (_, relation, sentences_only) = follow_params(0, follow);
+        let split = self.scan_split(rows)?;
         let (full_tx, full_rx) = mpsc::sync_channel::<Vec<(i64, i64, W)>>(SCAN_BATCHES);
         let (empty_tx, empty_rx) = mpsc::sync_channel::<Vec<(i64, i64, W)>>(SCAN_BATCHES + 1);
         std::thread::scope(|scope| {
+            let second = split.map(|key| {
+                let (tx, rx) = mpsc::channel::<Vec<(i64, i64, W)>>();
+                let sql = format!("{select} AND (source_id, target_id) >= (?3, ?4)");
+                let path = self.path.as_path();
+                let reader = scope.spawn(move || {
+                    read_second_half(
+                        path,
+                        &sql,
+                        params![relation, sentences_only, key.0, key.1],
+                        tx,
+                    )
+                });
+                (reader, rx)
+            });
+            let (second_reader, second_rx) = match second {
+                Some((reader, rx)) => (Some(reader), Some(rx)),
+                None => (None, None),
+            };
             let numberer = scope.spawn(move || -> Result<(), String> {
                 for mut batch in full_rx {
                     for (s, t, w) in batch.drain(..) {
@@ -371,10 +398,15 @@ impl Store {
                     // enough of them.
                     let _ = empty_tx.try_send(batch);
                 }
+                for batch in second_rx.into_iter().flatten() {
+                    for (s, t, w) in batch {
+                        each(numbering.of(s)?, numbering.of(t)?, w);
+                    }
+                }
                 Ok(())
             });
             let mut batch = Vec::with_capacity(SCAN_BATCH);
-            let read = self.each_row(&sql, params![relation, sentences_only], |r| {
+            let mut read_row = |r: &Row<'_>| {
                 let row = match crossing_row::<W>(r)? {
                     Ok(row) => row,
                     Err(reason) => return Ok(Err(reason)),
@@ -390,7 +422,15 @@ impl Store {
                     }
                 }
                 Ok(Ok(()))
-            });
+            };
+            let read = match split {
+                Some(key) => self.each_row(
+                    &format!("{select} AND (source_id, target_id) < (?3, ?4)"),
+                    params![relation, sentences_only, key.0, key.1],
+                    &mut read_row,
+                ),
+                None => self.each_row(&select, params![relation, sentences_only], &mut read_row),
+            };
             if read.is_ok() {
                 // A failed send means the numberer stopped; it says why once joined.
                 let _ = full_tx.send(batch);
@@ -400,9 +440,36 @@ impl Store {
                 Ok(numbered) => numbered,
                 Err(panic) => std::panic::resume_unwind(panic),
             };
-            numbered.map_err(|reason| self.damaged(reason))?;
-            read
+            let second_read = match second_reader.map(|r| r.join()) {
+                None => Ok(()),
+                Some(Ok(read)) => read,
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+            };
+            read?;
+            second_read?;
+            numbered.map_err(|reason| self.damaged(reason))
         })
+    }
+
+    /// Where [`Store::scan_edges`] starts a second reader: the key `(source_id, target_id)`
+    /// of the relation half-way through `edges` (which holds `rows`), when it holds at
+    /// least [`SCAN_SPLIT_MIN_ROWS`] and there is more than one core.
+    ///
+    /// # Complexity
+    /// One step over half of the table's keys, without reading the rows.
+    fn scan_split(&self, rows: usize) -> Result<Option<(i64, i64)>, StoreError> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if rows < SCAN_SPLIT_MIN_ROWS || cores < 2 {
+            return Ok(None);
+        }
+        let middle = i64::try_from(rows / 2).unwrap_or(i64::MAX);
+        let keys = self.rows(
+            "SELECT source_id, target_id FROM edges ORDER BY source_id, target_id \
+             LIMIT 1 OFFSET ?1",
+            [middle],
+            |r| Ok(Ok((r.get(0)?, r.get(1)?))),
+        )?;
+        Ok(keys.into_iter().next())
     }
 
     /// Every entity within `depth` hops of entity `start` over the relations `follow`
@@ -539,6 +606,10 @@ const SCAN_BATCH: usize = if cfg!(test) { 3 } else { 4096 };
 /// Batches [`Store::scan_edges`] lets wait between its two threads.
 const SCAN_BATCHES: usize = 4;
 
+/// Fewest relations `edges` must hold before [`Store::scan_edges`] reads it on two
+/// threads (two in tests, so that their small graphs take that path too).
+const SCAN_SPLIT_MIN_ROWS: usize = if cfg!(test) { 2 } else { 50_000 };
+
 /// Fewest relations a layer's entities must have before [`Reading::Auto`] scans `edges`:
 /// below this, reading them through the indexes takes milliseconds whatever the table's
 /// size.
@@ -614,6 +685,46 @@ impl Weighing for Weight {
             sentences,
         }))
     }
+}
+
+/// Reads the rows of `sql`, the second half of a scan of `edges` ([`Store::scan_edges`]),
+/// through a connection of its own to the database at `path`, and sends them to `to` in
+/// batches of [`SCAN_BATCH`]; stops early, without an error, once nobody receives them.
+fn read_second_half<W: Weighing>(
+    path: &Path,
+    sql: &str,
+    params: impl rusqlite::Params,
+    to: mpsc::Sender<Vec<(i64, i64, W)>>,
+) -> Result<(), StoreError> {
+    let failed = |source: rusqlite::Error| StoreError::Sqlite {
+        path: path.to_path_buf(),
+        source,
+    };
+    let conn = open_read_only(path)?;
+    let mut statement = conn.prepare(sql).map_err(failed)?;
+    let mut rows = statement.query(params).map_err(failed)?;
+    let mut batch = Vec::with_capacity(SCAN_BATCH);
+    while let Some(r) = rows.next().map_err(failed)? {
+        match crossing_row::<W>(r).map_err(failed)? {
+            Ok(row) => batch.push(row),
+            Err(reason) => {
+                return Err(StoreError::Damaged {
+                    path: path.to_path_buf(),
+                    reason,
+                })
+            }
+        }
+        if batch.len() == SCAN_BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(SCAN_BATCH));
+            if to.send(full).is_err() {
+                // The numberer stopped; it says why once joined.
+                return Ok(());
+            }
+        }
+    }
+    // A failed send means the numberer stopped; it says why once joined.
+    let _ = to.send(batch);
+    Ok(())
 }
 
 /// Reads `source_id, target_id` and the weight of [`Weighing::COLUMNS`].
@@ -759,13 +870,14 @@ impl<W: Weighing> LayerReader<W> {
         mut cross: impl FnMut(u32, u32, &W) + Send,
     ) -> Result<(), StoreError> {
         if self.scanned.is_none() && self.will_scan(store, layer)? {
+            let rows = self.edge_count(store)?;
             let numbering = &mut self.numbering;
             if last {
-                return store.scan_edges(self.follow, numbering, |s, t, w| cross(s, t, &w));
+                return store.scan_edges(self.follow, numbering, rows, |s, t, w| cross(s, t, &w));
             }
             // This layer is searched as the rows come in, and they are kept for the next.
             let mut all = Vec::with_capacity(self.edge_count.unwrap_or(0));
-            store.scan_edges(self.follow, numbering, |s, t, w| {
+            store.scan_edges(self.follow, numbering, rows, |s, t, w| {
                 cross(s, t, &w);
                 all.push((s, t, w));
             })?;
