@@ -24,6 +24,7 @@ pub mod graphml;
 pub mod json;
 pub mod model;
 pub mod neo4j;
+pub mod packed;
 pub mod sqlite;
 
 use std::path::{Path, PathBuf};

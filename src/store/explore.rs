@@ -825,16 +825,77 @@ mod tests {
     /// `neighbors` must give the answer of the whole ball, read through the indexes or by
     /// a scan: the same entities, in the same order, each reached by the same relation
     /// (among equally strong ones, the one `neighborhood` meets first); and when the first
-    /// hop fills the list and the rest is only counted, the same total.
+    /// hop fills the list and the rest is only counted, the same total. The scan reads
+    /// `edges_packed`.
     #[test]
     fn neighbors_give_the_answer_of_the_whole_ball() {
         let (_dir, store) = bundled();
         let names = [
             "LoRA", "LLaMA", "MMLU", "GPT-4", "C-Eval", "RLHF", "BERT", "GSM8K", "LongLoRA",
         ];
+        let (shortcuts, ties) = check_neighbors_against_the_ball(&store, &names);
+        assert!(shortcuts > 100, "the shortcut was taken {shortcuts} times");
+        assert!(
+            ties > 100,
+            "only {ties} entities had equally strong relations to choose from"
+        );
+        // The full scans are the ones asked for (and they are seen): of the packed copy,
+        // after a look for it in the schema and a sum of its lengths.
+        let scans = full_scans(&store);
+        assert!(
+            scans
+                .iter()
+                .any(|s| s.contains("FROM edges_packed ORDER BY block")),
+            "the scan of edges_packed is not seen"
+        );
+        for scan in &scans {
+            assert!(scan.contains("edges_packed"), "{scan}");
+        }
+    }
+
+    /// Without `edges_packed` (a database built before it, or emptied), the scans read
+    /// `edges` instead, in halves on two cores, and give the same answers.
+    #[test]
+    fn neighbors_without_the_packed_copy_read_edges() {
+        let (dir, store) = bundled();
+        let db = dir.path().join("kg.sqlite");
+        drop(store);
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute("DELETE FROM edges_packed", []).unwrap();
+        drop(conn);
+        let store = Store::open(&db).unwrap();
+        let (shortcuts, _) = check_neighbors_against_the_ball(&store, &["LoRA", "MMLU", "GPT-4"]);
+        assert!(shortcuts > 10, "the shortcut was taken {shortcuts} times");
+        // The full scans are the ones asked for (and they are seen): of the relations,
+        // or, on two cores, of their first half, after a step over the keys to the middle.
+        let scans = full_scans(&store);
+        assert!(!scans.is_empty(), "the scan of edges is not seen");
+        for scan in &scans {
+            let relations = scan.contains("FROM edges WHERE (?1 IS NULL");
+            let middle = scan.contains("ORDER BY source_id, target_id LIMIT 1 OFFSET ?1");
+            let packed = scan.contains("edges_packed");
+            assert!(relations || middle || packed, "{scan}");
+            assert!(!scan.contains("ORDER BY block"), "{scan}");
+        }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let halves = plan_lines(&store)
+            .iter()
+            .any(|(_, sql)| sql.contains("AND (source_id, target_id) < (?3, ?4)"));
+        assert_eq!(
+            halves,
+            cores > 1,
+            "the scan is split in halves on two cores only"
+        );
+    }
+
+    /// Compares `neighbors` with [`ball_neighbors`] from each of `names`, at depths 1 to 3,
+    /// with and without a type and a relation, at several limits, read every way; returns
+    /// how often the first hop filled the list, and how many entities had equally strong
+    /// relations to choose from.
+    fn check_neighbors_against_the_ball(store: &Store, names: &[&str]) -> (usize, usize) {
         let mut shortcuts = 0;
         let mut ties = 0;
-        for name in names {
+        for &name in names {
             let start = store.resolve(name, None).unwrap().entity;
             for depth in 1..=3 {
                 for kind in [None, Some(EntityType::Dataset), Some(EntityType::Model)] {
@@ -843,9 +904,9 @@ mod tests {
                             relation,
                             sentences_only: false,
                         };
-                        let all = ball_neighbors(&store, start.id, depth, follow, kind);
-                        let near = ball_neighbors(&store, start.id, 1, follow, kind).len();
-                        ties += equal_strength_pairs(&store, start.id, depth, follow);
+                        let all = ball_neighbors(store, start.id, depth, follow, kind);
+                        let near = ball_neighbors(store, start.id, 1, follow, kind).len();
+                        ties += equal_strength_pairs(store, start.id, depth, follow);
                         for limit in [0, 1, 3, 10, 40, usize::MAX] {
                             let query = NeighborQuery {
                                 depth,
@@ -855,7 +916,7 @@ mod tests {
                             };
                             for reading in [Reading::Indexed, Reading::Scan, Reading::Auto] {
                                 let got =
-                                    neighbors_read(&store, name, None, &query, reading).unwrap();
+                                    neighbors_read(store, name, None, &query, reading).unwrap();
                                 let what = format!("{name} {query:?} {reading:?}");
                                 assert_eq!(got.total, all.len(), "{what}");
                                 let listed: Vec<&Neighbor> = all.iter().take(limit).collect();
@@ -868,30 +929,7 @@ mod tests {
                 }
             }
         }
-        assert!(shortcuts > 100, "the shortcut was taken {shortcuts} times");
-        assert!(
-            ties > 100,
-            "only {ties} entities had equally strong relations to choose from"
-        );
-        // The full scans are the ones asked for (and they are seen): of the relations,
-        // or, on two cores, of their first half, after a step over the keys to the middle.
-        let scans = full_scans(&store);
-        assert!(!scans.is_empty(), "the scan of edges is not seen");
-        for scan in &scans {
-            let relations = scan.contains("FROM edges WHERE (?1 IS NULL");
-            let middle = scan.contains("ORDER BY source_id, target_id LIMIT 1 OFFSET ?1");
-            assert!(scan.contains("SELECT source_id, target_id"), "{scan}");
-            assert!(relations || middle, "{scan}");
-        }
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let halves = plan_lines(&store)
-            .iter()
-            .any(|(_, sql)| sql.contains("AND (source_id, target_id) < (?3, ?4)"));
-        assert_eq!(
-            halves,
-            cores > 1,
-            "the scan is split in halves on two cores only"
-        );
+        (shortcuts, ties)
     }
 
     /// Equally strong relations between the same two entities (several relations, either
