@@ -349,12 +349,11 @@ impl Store {
     /// ([`Store::scan_packed`]): a few dozen blobs rather than millions of rows, decoded
     /// and searched on this thread. Otherwise threads share the work of reading `edges`:
     /// this one steps SQLite through the table and decodes the rows, another numbers
-    /// their ends and calls `each`, batch by batch. Reading a row
-    /// costs more than what a search does with it, so when the table holds at least
-    /// [`SCAN_SPLIT_MIN_ROWS`] and a second core is there, a third thread reads the
-    /// second half of the table (by key) through its own connection at the same time,
-    /// and its rows wait until the first half's are numbered. The order, and so the
-    /// answer, is the same as on one thread.
+    /// their ends and calls `each`, batch by batch. Reading a row costs more than what a
+    /// search does with it, so when the table holds at least [`SCAN_SPLIT_MIN_ROWS`] and a
+    /// second core is there, a third thread reads the second half of the table (by key)
+    /// through its own connection at the same time, and its rows wait until the first
+    /// half's are numbered. The order, and so the answer, is the same as on one thread.
     ///
     /// # Complexity
     /// One scan of `edges`; at most [`SCAN_BATCHES`] batches of [`SCAN_BATCH`] rows of the
@@ -366,14 +365,14 @@ impl Store {
         rows: usize,
         mut each: impl FnMut(u32, u32, W) + Send,
     ) -> Result<(), StoreError> {
+        if self.scan_packed(follow, numbering, rows, &mut each)? {
+            return Ok(());
+        }
         let select = format!(
             "SELECT source_id, target_id{} FROM edges \
              WHERE (?1 IS NULL OR relation = ?1) AND (?2 = 0 OR sentences > 0)",
             W::COLUMNS
         );
-        if self.scan_packed(follow, numbering, rows, &mut each)? {
-            return Ok(());
-        }
         let (_, relation, sentences_only) = follow_params(0, follow);
         let split = self.scan_split(rows)?;
         let (full_tx, full_rx) = mpsc::sync_channel::<Vec<(i64, i64, W)>>(SCAN_BATCHES);
@@ -465,8 +464,8 @@ impl Store {
     /// does not (a database built before it, or with values too large to pack).
     ///
     /// # Complexity
-    /// One read of `edges_packed` (17 bytes a relation, 65,536 to a row) and one sum of
-    /// its rows' lengths.
+    /// One read of `edges_packed` (17 bytes a relation, 65,536 to a row), after
+    /// [`Store::packed_edges_complete`].
     fn scan_packed<W: Weighing>(
         &self,
         follow: Follow,
@@ -474,21 +473,7 @@ impl Store {
         rows: usize,
         each: &mut impl FnMut(u32, u32, W),
     ) -> Result<bool, StoreError> {
-        let has_table = self.rows(
-            "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'edges_packed'",
-            [],
-            |r| r.get::<_, bool>(0).map(Ok),
-        )?;
-        if has_table.first() != Some(&true) {
-            return Ok(false);
-        }
-        let bytes = self.rows(
-            "SELECT COALESCE(SUM(length(relations)), 0) FROM edges_packed",
-            [],
-            |r| r.get::<_, i64>(0).map(Ok),
-        )?;
-        let complete = rows.checked_mul(packed::WIDTH);
-        if bytes.first().map(|&b| size(b)) != complete {
+        if !self.packed_edges_complete(rows)? {
             return Ok(false);
         }
         let mut failed = None;
@@ -517,6 +502,29 @@ impl Store {
             },
         )?;
         Ok(true)
+    }
+
+    /// Whether the database holds `edges_packed` with as many relations as `edges`, which
+    /// holds `rows`: false for a database built before it, or with values too large to
+    /// pack.
+    ///
+    /// # Complexity
+    /// A look at the schema and one sum of the lengths of `edges_packed`'s few rows.
+    fn packed_edges_complete(&self, rows: usize) -> Result<bool, StoreError> {
+        let has_table = self.rows(
+            "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'edges_packed'",
+            [],
+            |r| r.get::<_, bool>(0).map(Ok),
+        )?;
+        if has_table.first() != Some(&true) {
+            return Ok(false);
+        }
+        let bytes = self.rows(
+            "SELECT COALESCE(SUM(length(relations)), 0) FROM edges_packed",
+            [],
+            |r| r.get::<_, i64>(0).map(Ok),
+        )?;
+        Ok(bytes.first().map(|&b| size(b)) == rows.checked_mul(packed::WIDTH))
     }
 
     /// Where [`Store::scan_edges`] starts a second reader: the key `(source_id, target_id)`
@@ -656,9 +664,11 @@ fn id_list(ids: &[i64]) -> String {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Reading {
     /// Entity by entity through the indexes while a layer's entities have few relations;
-    /// by one scan of `edges`, kept for the deeper layers, once they have (by their stored
-    /// degrees) at least half as many as the table and [`SCAN_MIN_ROWS`]: reading a
-    /// relation through the indexes costs about twice as much as in a scan.
+    /// by one scan of every relation, kept for the deeper layers, once they have (by their
+    /// stored degrees) at least [`SCAN_MIN_ROWS`] and a share of the table's: an eighth
+    /// when its packed copy is there, half otherwise. Reading a relation through the
+    /// indexes costs about twice as much as in a scan of `edges`, and about eight times
+    /// as much as in one of `edges_packed`.
     #[default]
     Auto,
     /// Always through the indexes, one query per entity.
@@ -1015,7 +1025,12 @@ impl<W: Weighing> LayerReader<W> {
             return Ok(false);
         }
         let edges = self.edge_count(store)?;
-        store.degrees_reach(&ids, (edges / 2).max(SCAN_MIN_ROWS))
+        let share = if store.packed_edges_complete(edges)? {
+            8
+        } else {
+            2
+        };
+        store.degrees_reach(&ids, (edges / share).max(SCAN_MIN_ROWS))
     }
 
     /// How many relations `edges` holds, asked once.
