@@ -1093,6 +1093,41 @@ mod tests {
         }
     }
 
+    /// A damaged block of `edges_packed` (an unknown relation code) stops a scan with an
+    /// error that says so; reading through the indexes does not touch it.
+    #[test]
+    fn a_damaged_packed_block_stops_a_scan_with_an_error() {
+        let (dir, store) = bundled();
+        let start = store.resolve("LoRA", None).unwrap().entity.id;
+        drop(store);
+        let path = dir.path().join("kg.sqlite");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let mut block: Vec<u8> = conn
+            .query_row(
+                "SELECT relations FROM edges_packed WHERE block = 0",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        block[8] = 9;
+        conn.execute(
+            "UPDATE edges_packed SET relations = ?1 WHERE block = 0",
+            [&block],
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let err = store
+            .reach(start, 2, Follow::default(), Reading::Scan, &|_| true, 10)
+            .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Damaged { reason, .. } if reason == "unknown relation code 9 in edges_packed"),
+            "{err}"
+        );
+        let indexed = store.reach(start, 2, Follow::default(), Reading::Indexed, &|_| true, 10);
+        assert!(indexed.is_ok(), "{indexed:?}");
+    }
+
     /// `related` reads an entity's co-mentions through its own rows of `edges` (the key
     /// and `edges_target`), not through `edges_relation`, which holds every co-mention
     /// of the graph: without statistics SQLite would take `relation = 'co_mentioned' AND
