@@ -465,7 +465,7 @@ struct Written {
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
 
 /// One `edges` row: source and target ordinals, relation, support, sentences, PMI.
-type LinkRow = (usize, usize, &'static str, usize, usize, Option<f64>);
+type LinkRow = (usize, usize, EntityRelation, usize, usize, Option<f64>);
 
 /// The `edges` rows of a finished graph, sorted by primary key. (The `paper_entities`
 /// rows were written paper by paper, by [`PaperInserts::add_paper_links`].)
@@ -515,13 +515,14 @@ impl EdgeRows {
                     } else {
                         pmi(support, node_papers(s), node_papers(t), total)
                     };
-                    links.push((a, b, relation.as_str(), support, sentences, pmi));
+                    links.push((a, b, relation, support, sentences, pmi));
                 }
             }
         }
-        // The key is unique: an unstable sort gives the one order. In parallel: this runs
-        // at the end of a build, when the other core has little left to do.
-        links.par_sort_unstable_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)));
+        // The key is unique: an unstable sort gives the one order, the table's (relations
+        // by name, as SQLite compares them). In parallel: this runs at the end of a build,
+        // when the other core has little left to do.
+        links.par_sort_unstable_by(|x, y| (x.0, x.1, x.2.as_str()).cmp(&(y.0, y.1, y.2.as_str())));
         EdgeRows { links }
     }
 }
@@ -857,7 +858,7 @@ impl SqliteWriter {
             |b, &&(a, t, relation, support, sentences, pmi)| {
                 b.bind(int(a))?;
                 b.bind(int(t))?;
-                b.bind(relation)?;
+                b.bind(relation.as_str())?;
                 b.bind(int(support))?;
                 b.bind(int(sentences))?;
                 b.bind(pmi)
@@ -874,11 +875,9 @@ impl SqliteWriter {
         let mut bytes = Vec::with_capacity(packed::BLOCK * packed::WIDTH);
         for (block, chunk) in rows.links.chunks(packed::BLOCK).enumerate() {
             bytes.clear();
-            for &(source, target, name, support, sentences, _) in chunk {
-                let relation = EntityRelation::ALL.into_iter().find(|r| r.as_str() == name);
-                let encoded = relation.and_then(|relation| {
-                    packed::encode(source, target, relation, support, sentences, &mut bytes)
-                });
+            for &(source, target, relation, support, sentences, _) in chunk {
+                let encoded =
+                    packed::encode(source, target, relation, support, sentences, &mut bytes);
                 if encoded.is_none() {
                     self.conn.execute("DELETE FROM edges_packed", [])?;
                     return Ok(());

@@ -342,10 +342,11 @@ impl Store {
     }
 
     /// Calls `each(source, target, weight)` on every relation `follow` allows, with its
-    /// ends numbered by `numbering`, in the table's order; `rows` is how many relations
-    /// `edges` holds.
+    /// ends numbered by `numbering`, in the table's order; `edges` holds `rows` relations,
+    /// and `packed` tells whether `edges_packed` holds them all
+    /// ([`Store::packed_edges_complete`]).
     ///
-    /// The packed copy of the table, `edges_packed`, is read when the database holds it
+    /// The packed copy of the table, `edges_packed`, is read when it is complete
     /// ([`Store::scan_packed`]): a few dozen blobs rather than millions of rows, decoded
     /// and searched on this thread. Otherwise threads share the work of reading `edges`:
     /// this one steps SQLite through the table and decodes the rows, another numbers
@@ -363,10 +364,11 @@ impl Store {
         follow: Follow,
         numbering: &mut Numbering,
         rows: usize,
+        packed: bool,
         mut each: impl FnMut(u32, u32, W) + Send,
     ) -> Result<(), StoreError> {
-        if self.scan_packed(follow, numbering, rows, &mut each)? {
-            return Ok(());
+        if packed {
+            return self.scan_packed(follow, numbering, &mut each);
         }
         let select = format!(
             "SELECT source_id, target_id{} FROM edges \
@@ -459,23 +461,17 @@ impl Store {
     }
 
     /// Calls `each(source, target, weight)` on every relation `follow` allows, read from
-    /// `edges_packed`, in `edges`' order, with its ends numbered by `numbering`, when that
-    /// table holds the `rows` relations of `edges`; false, and nothing called, when it
-    /// does not (a database built before it, or with values too large to pack).
+    /// `edges_packed` (which [`Store::packed_edges_complete`] found complete), in `edges`'
+    /// order, with its ends numbered by `numbering`.
     ///
     /// # Complexity
-    /// One read of `edges_packed` (17 bytes a relation, 65,536 to a row), after
-    /// [`Store::packed_edges_complete`].
+    /// One read of `edges_packed` (17 bytes a relation, 65,536 to a row).
     fn scan_packed<W: Weighing>(
         &self,
         follow: Follow,
         numbering: &mut Numbering,
-        rows: usize,
         each: &mut impl FnMut(u32, u32, W),
-    ) -> Result<bool, StoreError> {
-        if !self.packed_edges_complete(rows)? {
-            return Ok(false);
-        }
+    ) -> Result<(), StoreError> {
         let mut failed = None;
         self.each_row(
             "SELECT relations FROM edges_packed ORDER BY block",
@@ -500,8 +496,7 @@ impl Store {
                 });
                 Ok(decoded.and_then(|()| failed.take().map_or(Ok(()), Err)))
             },
-        )?;
-        Ok(true)
+        )
     }
 
     /// Whether the database holds `edges_packed` with as many relations as `edges`, which
@@ -924,6 +919,8 @@ struct LayerReader<W> {
     scanned: Option<Vec<Crossing<W>>>,
     /// Relations in `edges`, once asked.
     edge_count: Option<usize>,
+    /// Whether `edges_packed` holds them all ([`Store::packed_edges_complete`]), once asked.
+    packed: Option<bool>,
     /// Whether [`LayerReader::will_scan`] decided on a scan not yet read.
     scan_decided: bool,
 }
@@ -942,6 +939,7 @@ impl<W: Weighing> LayerReader<W> {
             incident: incident_sql(&columns, &columns),
             scanned: None,
             edge_count: None,
+            packed: None,
             scan_decided: false,
         }
     }
@@ -958,14 +956,16 @@ impl<W: Weighing> LayerReader<W> {
         mut cross: impl FnMut(u32, u32, &W) + Send,
     ) -> Result<(), StoreError> {
         if self.scanned.is_none() && self.will_scan(store, layer)? {
-            let rows = self.edge_count(store)?;
+            let (rows, packed) = (self.edge_count(store)?, self.packed(store)?);
             let numbering = &mut self.numbering;
             if last {
-                return store.scan_edges(self.follow, numbering, rows, |s, t, w| cross(s, t, &w));
+                return store.scan_edges(self.follow, numbering, rows, packed, |s, t, w| {
+                    cross(s, t, &w)
+                });
             }
             // This layer is searched as the rows come in, and they are kept for the next.
-            let mut all = Vec::with_capacity(self.edge_count.unwrap_or(0));
-            store.scan_edges(self.follow, numbering, rows, |s, t, w| {
+            let mut all = Vec::with_capacity(rows);
+            store.scan_edges(self.follow, numbering, rows, packed, |s, t, w| {
                 cross(s, t, &w);
                 all.push((s, t, w));
             })?;
@@ -1025,12 +1025,17 @@ impl<W: Weighing> LayerReader<W> {
             return Ok(false);
         }
         let edges = self.edge_count(store)?;
-        let share = if store.packed_edges_complete(edges)? {
-            8
-        } else {
-            2
-        };
+        let share = if self.packed(store)? { 8 } else { 2 };
         store.degrees_reach(&ids, (edges / share).max(SCAN_MIN_ROWS))
+    }
+
+    /// Whether `edges_packed` holds every relation of `edges`, asked once.
+    fn packed(&mut self, store: &Store) -> Result<bool, StoreError> {
+        if let Some(packed) = self.packed {
+            return Ok(packed);
+        }
+        let rows = self.edge_count(store)?;
+        Ok(*self.packed.insert(store.packed_edges_complete(rows)?))
     }
 
     /// How many relations `edges` holds, asked once.
