@@ -71,13 +71,13 @@ fn graph(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("analyse 20k extracted papers", |b| {
         b.iter(|| {
-            let mut typed = 0;
+            let mut links = 0;
             for (_, title, abstract_text, mentions) in &extracted {
-                typed += relations::analyse(title, abstract_text, mentions)
+                links += relations::analyse(title, abstract_text, mentions)
                     .links
                     .len();
             }
-            black_box(typed)
+            black_box(links)
         })
     });
     group.bench_function("add 20k analysed papers", |b| {
