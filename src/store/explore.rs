@@ -22,8 +22,9 @@ use std::collections::HashMap;
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
+use super::reach::{Reach, Reading};
 use super::resolve::Resolved;
-use super::subgraph::{Follow, Reach, Reading};
+use super::subgraph::Follow;
 use super::{EntityRow, EvidenceText, LinkRow, PaperRef, Store, StoreError};
 use crate::extract::EntityType;
 use crate::graph::algo::{self, EntityInfo};

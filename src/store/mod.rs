@@ -8,16 +8,20 @@
 //! entity relation into a petgraph [`EntityGraph`] for the whole-graph algorithms of
 //! [`crate::graph::algo`]. [`explore`] puts these together into one report per command;
 //! [`export`] reads the selection the graph files and drawings are written from; [`replay`]
-//! reads the records back for `build --append`; [`sql`]
-//! runs a user's SQL on a read-only connection for `paperkg sql`.
+//! reads the records back for `build --append`; [`sql`] runs a user's SQL on a read-only
+//! connection for `paperkg sql`. [`subgraph`] loads the part of the graph around one or
+//! two entities through the indexes, and [`reach`] searches layer by layer without loading
+//! it, scanning every relation (`scan.rs`) once a layer touches many.
 //!
 //! This module never writes: the connection is read-only, and a missing file is an error,
 //! never created. It does not build databases (see [`crate::export::sqlite`]).
 
 pub mod explore;
 pub mod export;
+pub mod reach;
 pub mod replay;
 pub mod resolve;
+mod scan;
 pub mod sql;
 pub mod subgraph;
 
