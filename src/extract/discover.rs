@@ -617,7 +617,11 @@ const BREAK_WORDS: &[&str] = &[
 ];
 
 /// Votes of an apposition after token `end`: "X, a novel training algorithm that …",
-/// "X, the first Chinese medical LLM". The apposition must open with a determiner.
+/// "X, the first Chinese medical LLM". The apposition must open with a determiner. Its
+/// first head noun counts, or the last of a compound that goes on from it with at most one
+/// other word between two head nouns: in "X, a distributed LLM serving system that …"
+/// `LLM` and `serving` modify `system`; in "X, a new approach where language models …" the
+/// head is `approach`.
 fn apposition_votes(f: &Text<'_>, end: usize) -> Votes {
     if !f.gap_after(end).starts_with(',') || end + 1 >= f.tokens.len() {
         return Votes::default();
@@ -625,15 +629,47 @@ fn apposition_votes(f: &Text<'_>, end: usize) -> Votes {
     if !is_one_of(f.word(end + 1), &["a", "an", "the", "our"]) {
         return Votes::default();
     }
-    for k in end + 2..(end + 10).min(f.tokens.len()) {
+    let n = f.tokens.len();
+    for k in end + 2..(end + 10).min(n) {
         if let Some(kind) = f.head(k) {
-            return Votes::one(kind, 3.0);
+            return Votes::one(compound_head(f, k, kind), 3.0);
         }
-        if f.gap_after(k).contains(['.', ';', ',']) && k > end + 1 {
+        // The noun phrase ends at a clause ("…, a co-design solution that enables LLM
+        // acceleration") or a preposition, but goes on through "of" ("a family of models")
+        // and a coordination ("a targeted and iterative data augmentation strategy").
+        let w = f.word(k);
+        let ends = is_one_of(w, BREAK_WORDS) && !is_one_of(w, &["of", "and", "or"]);
+        if ends || f.gap_after(k).contains(['.', ';', ',']) {
             break;
         }
     }
     Votes::default()
+}
+
+/// The type of the last head noun of the compound that token `k`, a head noun of type
+/// `kind`, starts: "LLM serving system" → method, "model compression framework" → method,
+/// "benchmark dataset" → dataset. The compound goes on through words joined by a space,
+/// with at most one word that is not a head noun (and not a preposition, conjunction or
+/// verb of being) between two that are.
+fn compound_head(f: &Text<'_>, mut k: usize, mut kind: EntityType) -> EntityType {
+    let n = f.tokens.len();
+    let joined = |a: usize| a + 1 < n && f.gap_after(a) == " ";
+    loop {
+        if !joined(k) || is_one_of(f.word(k + 1), BREAK_WORDS) {
+            return kind;
+        }
+        if let Some(next) = f.head(k + 1) {
+            (k, kind) = (k + 1, next);
+            continue;
+        }
+        if !joined(k + 1) {
+            return kind;
+        }
+        match f.head(k + 2) {
+            Some(next) => (k, kind) = (k + 2, next),
+            None => return kind,
+        }
+    }
 }
 
 /// Lists after a head noun: "datasets, PixelRec and Amazon Reviews", "benchmarks such as
@@ -923,6 +959,43 @@ mod tests {
             "a depthwise stacking operator, called G_{stack}, exhibits acceleration",
         );
         assert_eq!(got, vec![("G_{stack}".into(), EntityType::Method, true)]);
+    }
+
+    #[test]
+    fn an_apposition_is_typed_by_the_head_of_its_noun_phrase() {
+        // The last head noun of a compound: `LLM` and `serving` modify `system`.
+        let got = found(
+            "",
+            "Based on that, we propose DistKV-LLM, a distributed LLM serving system that manages it.",
+        );
+        assert_eq!(got, vec![("DistKV-LLM".into(), EntityType::Method, true)]);
+        // Not across a clause: `approach` is the head, not `models`.
+        let got = found(
+            "",
+            "We instead present In-Context Pretraining, a new approach where language models read more.",
+        );
+        assert_eq!(
+            got,
+            vec![("In-Context Pretraining".into(), EntityType::Method, true)]
+        );
+        // The phrase ends at "that": the `LLM` of the clause after it says nothing.
+        let got = found(
+            "",
+            "We speed up LLMs through BitMoDa, an algorithm-hardware co-design solution that enables efficient LLM acceleration.",
+        );
+        assert_eq!(got, vec![("BitMoDa".into(), EntityType::Method, false)]);
+        // Through "of": "a family of models".
+        let got = found(
+            "",
+            "We release Quokka, a family of open models for chemistry.",
+        );
+        assert_eq!(got, vec![("Quokka".into(), EntityType::Model, true)]);
+        // Through a coordination, to the compound's head: `data` modifies `strategy`.
+        let got = found(
+            "",
+            "We propose LLM2LLM, a targeted and iterative data augmentation strategy that uses a teacher.",
+        );
+        assert_eq!(got, vec![("LLM2LLM".into(), EntityType::Method, true)]);
     }
 
     #[test]
