@@ -8,6 +8,7 @@
 
 mod acronym;
 mod automaton;
+mod context;
 mod discover;
 mod entities;
 mod field;
